@@ -1,0 +1,60 @@
+/**
+ * What an operation is: declared once with its schemas, roles and REST binding, and run by
+ * `invoke` for every pattern. Operations are the remote control's buttons.
+ */
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { NewEvent } from '../domain/events.ts';
+import type { Principal, Role } from '../domain/roles.ts';
+import type { StoreSession } from './store.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RestBinding {
+  method: HttpMethod;
+  /** OpenAPI-style path: `/orders/{id}`; each `{name}` is an input field. */
+  path: string;
+  /** Success status; 204 sends no body. @default 200 */
+  status?: 200 | 201 | 204;
+  /** For 201: where the new resource lives. */
+  location?: (output: never) => string;
+  /** `If-Match` becomes the input's `expectedVersion`; `required` answers 428 without it. */
+  ifMatch?: 'optional' | 'required';
+  /** Request headers that carry an input field, e.g. `{ 'idempotency-key': 'idempotencyKey' }`. */
+  headers?: Record<string, string>;
+}
+
+export interface OperationContext {
+  principal: Principal;
+  store: StoreSession;
+  /** ISO time of this invocation: one clock reading for everything it writes. */
+  now: string;
+  newId(prefix: string): string;
+  emit(event: NewEvent): void;
+}
+
+export interface Operation<I extends TSchema = TSchema, O extends TSchema = TSchema> {
+  name: string;
+  summary: string;
+  /** `query` runs without a write transaction and may not emit events. */
+  kind: 'query' | 'command';
+  input: I;
+  output: O;
+  roles: readonly Role[];
+  rest?: RestBinding;
+  /** Accepts `idempotencyKey`: the same key replays the first answer (IETF Idempotency-Key draft). */
+  idempotent?: boolean;
+  handler(context: OperationContext, input: Static<I>): Promise<Static<O>>;
+}
+
+/** Type-erased operation, as the catalogue holds them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the catalogue stores operations of every input/output type
+export type AnyOperation = Operation<any, any>;
+
+export function defineOperation<I extends TSchema, O extends TSchema>(operation: Operation<I, O>): AnyOperation {
+  return operation;
+}
+
+export const allRoles: readonly Role[] = ['anonymous', 'guest', 'waiter', 'kitchen', 'admin'];
+export const signedIn: readonly Role[] = ['guest', 'waiter', 'kitchen', 'admin'];
+export const staff: readonly Role[] = ['waiter', 'kitchen', 'admin'];
+export const adminOnly: readonly Role[] = ['admin'];

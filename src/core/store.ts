@@ -1,0 +1,105 @@
+/**
+ * The store as core sees it: small repositories over one transaction. Backends live in
+ * src/store/* and implement this; core never imports them.
+ */
+import type { Audience, CloudEvent, EventType } from '../domain/events.ts';
+import type { MenuItem } from '../domain/menu.ts';
+import type { Message } from '../domain/message.ts';
+import type { Order, OrderStatus } from '../domain/order.ts';
+import type { Role } from '../domain/roles.ts';
+
+export interface StoredPrincipal {
+  id: string;
+  role: Exclude<Role, 'anonymous'>;
+  name: string;
+  table: number | null;
+  tokenHash: string;
+  createdAt: string;
+}
+
+export interface IdempotencyRecord {
+  principalId: string;
+  key: string;
+  operation: string;
+  requestHash: string;
+  state: 'pending' | 'done';
+  /** JSON of the stored output once done. */
+  response: string | null;
+  createdAt: string;
+}
+
+/** An event ready to append: everything but the sequence, which the log assigns. */
+export interface EventToAppend extends Omit<CloudEvent, 'sequence'> {
+  audience: Audience;
+}
+
+export interface EventQuery {
+  after: number;
+  types?: readonly EventType[] | undefined;
+  /** null: every audience (staff). */
+  audiences: readonly string[] | null;
+  /** Only events whose subject is one of these. */
+  subjects?: readonly string[] | undefined;
+  limit: number;
+}
+
+export interface OrderQuery {
+  guestId?: string | undefined;
+  status?: OrderStatus | undefined;
+  /** Keyset cursor: only orders with an id below this (ids sort by creation time). */
+  beforeId?: string | undefined;
+  limit: number;
+}
+
+export interface StoreSession {
+  menu: {
+    list(): Promise<MenuItem[]>;
+    get(id: string): Promise<MenuItem | undefined>;
+    getMany(ids: readonly string[]): Promise<MenuItem[]>;
+    insert(item: MenuItem): Promise<void>;
+    /** Writes `item` if the stored version is `item.version - 1`; false when it is not. */
+    update(item: MenuItem): Promise<boolean>;
+    delete(id: string): Promise<boolean>;
+  };
+  orders: {
+    get(id: string): Promise<Order | undefined>;
+    list(query: OrderQuery): Promise<Order[]>;
+    insert(order: Order): Promise<void>;
+    /** Writes `order` if the stored version is `order.version - 1`; false when it is not. */
+    update(order: Order): Promise<boolean>;
+  };
+  messages: {
+    list(orderId: string, afterId: string | undefined, limit: number): Promise<Message[]>;
+    insert(message: Message): Promise<void>;
+  };
+  principals: {
+    insert(principal: StoredPrincipal): Promise<void>;
+    findByTokenHash(tokenHash: string): Promise<StoredPrincipal | undefined>;
+  };
+  idempotency: {
+    find(principalId: string, key: string): Promise<IdempotencyRecord | undefined>;
+    /** False when a record for the key exists already. */
+    insert(record: IdempotencyRecord): Promise<boolean>;
+    replacePending(record: IdempotencyRecord): Promise<void>;
+    complete(principalId: string, key: string, response: string): Promise<void>;
+    delete(principalId: string, key: string): Promise<void>;
+  };
+  meta: {
+    get(key: string): Promise<string | undefined>;
+    set(key: string, value: string): Promise<void>;
+  };
+  events: {
+    /** Appends in order; sequences strictly increase in commit order. */
+    append(events: readonly EventToAppend[]): Promise<CloudEvent[]>;
+    read(query: EventQuery): Promise<CloudEvent[]>;
+    lastSequence(): Promise<number>;
+  };
+}
+
+export interface Store extends StoreSession {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Runs `work` in one transaction; everything it wrote commits together or not at all. */
+  transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

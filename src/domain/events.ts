@@ -1,0 +1,49 @@
+/** Event types and the CloudEvents 1.0 envelope (with the `sequence` extension) of DESIGN.md §4. */
+import type { OrderStatus } from './order.ts';
+
+export const eventTypes = [
+  'menu.item.created',
+  'menu.item.updated',
+  'menu.item.deleted',
+  'order.placed',
+  'order.updated',
+  'order.accepted',
+  'order.preparing',
+  'order.ready',
+  'order.served',
+  'order.cancelled',
+  'order.message.posted',
+  'webhook.endpoint.disabled',
+] as const;
+export type EventType = (typeof eventTypes)[number];
+
+/**
+ * Who may see an event: `public` (everyone), `staff`, or one guest's id.
+ * Stored beside the event so the feed can filter in the query.
+ */
+export type Audience = 'public' | 'staff' | (string & {});
+
+/** What an operation emits; the log adds id, time and sequence when it appends. */
+export interface NewEvent {
+  type: EventType;
+  subject: string;
+  data: unknown;
+  audience: Audience;
+}
+
+export interface CloudEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: EventType;
+  subject: string;
+  time: string;
+  /** Decimal string of the log position: the one cursor every pattern accepts. */
+  sequence: string;
+  datacontenttype: 'application/json';
+  data: unknown;
+}
+
+export function statusEventType(status: OrderStatus): EventType {
+  return status === 'placed' ? 'order.placed' : `order.${status}`;
+}

@@ -1,0 +1,42 @@
+/** Getting in: guests register at their table; admins issue staff keys. Tokens are shown once and stored hashed. */
+import { Type } from '@sinclair/typebox';
+import { invalid } from '../domain/errors.ts';
+import { adminOnly, allRoles, defineOperation } from '../core/operation.ts';
+import { hashToken, newToken } from '../core/ids.ts';
+import { Id, Strict } from './schemas.ts';
+
+const Name = Type.String({ minLength: 1, maxLength: 80 });
+const StaffRole = Type.Union([Type.Literal('waiter'), Type.Literal('kitchen'), Type.Literal('admin')]);
+
+export const registerGuest = defineOperation({
+  name: 'guests.register',
+  summary: 'Sit down at a table and get a guest token',
+  kind: 'command',
+  input: Strict({ table: Type.Integer({ minimum: 1, maximum: 999 }), name: Name }),
+  output: Strict({ guest: Strict({ id: Id, table: Type.Integer(), name: Type.String() }, { title: 'Guest' }), token: Type.String() }),
+  roles: allRoles,
+  rest: { method: 'POST', path: '/guests', status: 201, location: (out: { guest: { id: string } }) => `/guests/${out.guest.id}` },
+  async handler(context, { table, name }) {
+    if (name.trim() === '') throw invalid('/name', 'a name needs some letters');
+    const id = context.newId('gst');
+    const token = newToken('bg');
+    await context.store.principals.insert({ id, role: 'guest', name, table, tokenHash: hashToken(token), createdAt: context.now });
+    return { guest: { id, table, name }, token };
+  },
+});
+
+export const createKey = defineOperation({
+  name: 'keys.create',
+  summary: 'Issue a staff key (admin)',
+  kind: 'command',
+  input: Strict({ role: StaffRole, name: Name }),
+  output: Strict({ id: Id, role: StaffRole, name: Type.String(), token: Type.String() }, { title: 'StaffKey' }),
+  roles: adminOnly,
+  rest: { method: 'POST', path: '/keys', status: 201, location: (key: { id: string }) => `/keys/${key.id}` },
+  async handler(context, { role, name }) {
+    const id = context.newId('key');
+    const token = newToken('bk');
+    await context.store.principals.insert({ id, role, name, table: null, tokenHash: hashToken(token), createdAt: context.now });
+    return { id, role, name, token };
+  },
+});

@@ -1,0 +1,21 @@
+/** Reading the event log: the same cursor every pattern uses, filtered by the one visibility rule. */
+import { Type } from '@sinclair/typebox';
+import { allRoles, defineOperation } from '../core/operation.ts';
+import { parseCursor } from '../core/cursor.ts';
+import { readEvents } from '../core/feed.ts';
+import { CloudEvent, EventType, Strict } from './schemas.ts';
+
+export const listEvents = defineOperation({
+  name: 'events.list',
+  summary: 'Read events after a cursor (guests see the menu and their own orders, staff everything)',
+  kind: 'query',
+  input: Strict({
+    after: Type.Optional(Type.String({ maxLength: 20, description: 'Cursor: the sequence of the last event seen; "0" for the start.' })),
+    types: Type.Optional(Type.Array(EventType, { maxItems: 20 })),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  }),
+  output: Strict({ items: Type.Array(CloudEvent), nextCursor: Type.String() }, { title: 'EventPage' }),
+  roles: allRoles,
+  rest: { method: 'GET', path: '/events' },
+  handler: ({ store, principal }, { after, types, limit }) => readEvents(store, principal, { after: parseCursor(after), types, limit }),
+});

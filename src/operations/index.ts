@@ -1,0 +1,27 @@
+/** Every operation Bistro has. A pattern that serves the catalogue serves all of these. */
+import type { AnyOperation } from '../core/operation.ts';
+import { createKey, registerGuest } from './access.ts';
+import { listEvents } from './events.ts';
+import { setOrderStatus } from './kitchen.ts';
+import { createMenuItem, deleteMenuItem, getMenuItem, listMenu, updateMenuItem } from './menu.ts';
+import { listMessages, sendMessage } from './messages.ts';
+import { cancelOrder, getOrder, listOrders, placeOrder, updateOrder } from './orders.ts';
+
+export const operations: readonly AnyOperation[] = [
+  listMenu,
+  getMenuItem,
+  createMenuItem,
+  updateMenuItem,
+  deleteMenuItem,
+  placeOrder,
+  listOrders,
+  getOrder,
+  updateOrder,
+  cancelOrder,
+  setOrderStatus,
+  listMessages,
+  sendMessage,
+  listEvents,
+  registerGuest,
+  createKey,
+];

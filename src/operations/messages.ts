@@ -1,0 +1,42 @@
+/** The conversation on an order: the guest and staff both read and write; staff may speak first. */
+import { Type } from '@sinclair/typebox';
+import { invalid } from '../domain/errors.ts';
+import { authorOf, type Message as MessageModel } from '../domain/message.ts';
+import { defineOperation, signedIn } from '../core/operation.ts';
+import { loadVisibleOrder, orderSubject } from './guards.ts';
+import { Cursor, Id, Limit, Message, MessageText, Page, Strict } from './schemas.ts';
+
+export const listMessages = defineOperation({
+  name: 'messages.list',
+  summary: 'Read the conversation on an order, oldest first',
+  kind: 'query',
+  input: Strict({ orderId: Id, limit: Limit, cursor: Type.Optional(Cursor) }),
+  output: Page(Message, 'MessagePage'),
+  roles: signedIn,
+  rest: { method: 'GET', path: '/orders/{orderId}/messages' },
+  async handler(context, { orderId, limit, cursor }) {
+    if (cursor !== undefined && !/^msg_[0-9a-z]{26}$/.test(cursor)) throw invalid('/cursor', 'not a cursor from a previous page');
+    await loadVisibleOrder(context, orderId);
+    const items = await context.store.messages.list(orderId, cursor, limit + 1);
+    const page = items.slice(0, limit);
+    return { items: page, nextCursor: items.length > limit ? (page.at(-1)?.id ?? null) : null };
+  },
+});
+
+export const sendMessage = defineOperation({
+  name: 'messages.send',
+  summary: 'Post a message on an order',
+  kind: 'command',
+  input: Strict({ orderId: Id, text: MessageText }),
+  output: Message,
+  roles: signedIn,
+  rest: { method: 'POST', path: '/orders/{orderId}/messages', status: 201, location: (message: MessageModel) => `/orders/${message.orderId}/messages` },
+  async handler(context, { orderId, text }) {
+    const order = await loadVisibleOrder(context, orderId);
+    if (text.trim() === '') throw invalid('/text', 'a message needs some text');
+    const message: MessageModel = { id: context.newId('msg'), orderId, from: authorOf(context.principal), text, at: context.now };
+    await context.store.messages.insert(message);
+    context.emit({ type: 'order.message.posted', subject: orderSubject(orderId), data: message, audience: order.guestId });
+    return message;
+  },
+});

@@ -1,0 +1,117 @@
+/** Guest-facing order operations: place, read, list, change items, cancel. */
+import { Type } from '@sinclair/typebox';
+import type { MenuItem } from '../domain/menu.ts';
+import { changeItems, priceItems, transition, type Order as OrderModel, type OrderItemRequest } from '../domain/order.ts';
+import { invalid } from '../domain/errors.ts';
+import { defineOperation, signedIn, type OperationContext } from '../core/operation.ts';
+import { checkVersion, loadVisibleOrder, orderSubject, saveOrder } from './guards.ts';
+import { Cursor, ExpectedVersion, Id, Limit, Order, OrderItemRequests, OrderStatus, Page, Strict } from './schemas.ts';
+
+async function price(context: OperationContext, requested: OrderItemRequest[]) {
+  const menuItems = await context.store.menu.getMany([...new Set(requested.map((item) => item.menuItemId))]);
+  return priceItems(requested, new Map(menuItems.map((item): [string, MenuItem] => [item.id, item])));
+}
+
+export function orderEvent(type: Parameters<OperationContext['emit']>[0]['type'], order: OrderModel) {
+  return { type, subject: orderSubject(order.id), data: order, audience: order.guestId };
+}
+
+export const placeOrder = defineOperation({
+  name: 'orders.place',
+  summary: 'Place an order',
+  kind: 'command',
+  input: Strict({
+    items: OrderItemRequests,
+    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Send the same key again to get the same order, never a second one.' })),
+  }),
+  output: Order,
+  roles: ['guest'],
+  idempotent: true,
+  rest: {
+    method: 'POST',
+    path: '/orders',
+    status: 201,
+    location: (order: OrderModel) => `/orders/${order.id}`,
+    headers: { 'idempotency-key': 'idempotencyKey' },
+  },
+  async handler(context, { items }) {
+    const { principal } = context;
+    const order: OrderModel = {
+      id: context.newId('ord'),
+      guestId: principal.id,
+      table: principal.table ?? 0,
+      status: 'placed',
+      ...(await price(context, items)),
+      version: 1,
+      createdAt: context.now,
+      updatedAt: context.now,
+    };
+    await context.store.orders.insert(order);
+    context.emit(orderEvent('order.placed', order));
+    return order;
+  },
+});
+
+export const getOrder = defineOperation({
+  name: 'orders.get',
+  summary: 'Read one order',
+  kind: 'query',
+  input: Strict({ id: Id }),
+  output: Order,
+  roles: signedIn,
+  rest: { method: 'GET', path: '/orders/{id}' },
+  handler: (context, { id }) => loadVisibleOrder(context, id),
+});
+
+export const listOrders = defineOperation({
+  name: 'orders.list',
+  summary: 'List orders: a guest sees their own, staff see all, newest first',
+  kind: 'query',
+  input: Strict({ status: Type.Optional(OrderStatus), limit: Limit, cursor: Type.Optional(Cursor) }),
+  output: Page(Order, 'OrderPage'),
+  roles: signedIn,
+  rest: { method: 'GET', path: '/orders' },
+  async handler({ store, principal }, { status, limit, cursor }) {
+    if (cursor !== undefined && !/^ord_[0-9a-z]{26}$/.test(cursor)) throw invalid('/cursor', 'not a cursor from a previous page');
+    const guestId = principal.role === 'guest' ? principal.id : undefined;
+    const items = await store.orders.list({ guestId, status, beforeId: cursor, limit: limit + 1 });
+    const page = items.slice(0, limit);
+    return { items: page, nextCursor: items.length > limit ? (page.at(-1)?.id ?? null) : null };
+  },
+});
+
+export const updateOrder = defineOperation({
+  name: 'orders.update',
+  summary: 'Change the items of an order that is still placed',
+  kind: 'command',
+  input: Strict({ id: Id, items: OrderItemRequests, expectedVersion: Type.Optional(ExpectedVersion) }),
+  output: Order,
+  roles: signedIn,
+  rest: { method: 'PATCH', path: '/orders/{id}', ifMatch: 'required' },
+  async handler(context, { id, items, expectedVersion }) {
+    const current = await loadVisibleOrder(context, id);
+    checkVersion(current, expectedVersion);
+    const order = changeItems(current, await price(context, items), context.now);
+    await saveOrder(context, order);
+    context.emit(orderEvent('order.updated', order));
+    return order;
+  },
+});
+
+export const cancelOrder = defineOperation({
+  name: 'orders.cancel',
+  summary: 'Cancel an order (a guest until it is being prepared, staff until it is ready)',
+  kind: 'command',
+  input: Strict({ id: Id, expectedVersion: Type.Optional(ExpectedVersion) }),
+  output: Order,
+  roles: signedIn,
+  rest: { method: 'DELETE', path: '/orders/{id}', ifMatch: 'optional' },
+  async handler(context, { id, expectedVersion }) {
+    const current = await loadVisibleOrder(context, id);
+    checkVersion(current, expectedVersion);
+    const order = transition(current, 'cancelled', context.principal.role, context.now);
+    await saveOrder(context, order);
+    context.emit(orderEvent('order.cancelled', order));
+    return order;
+  },
+});

@@ -1,0 +1,117 @@
+/** Wire schemas of the domain (TypeBox, so they are JSON Schema for validation, OpenAPI and RPC alike). */
+import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
+import { categories } from '../domain/menu.ts';
+import { maxMessageLength } from '../domain/message.ts';
+import { maxItemsPerOrder, maxQuantity, orderStatuses } from '../domain/order.ts';
+import { eventTypes } from '../domain/events.ts';
+
+/** Objects refuse unknown fields: nothing a client sends is stored unless it is declared. */
+export const Strict = <T extends TProperties>(properties: T, options: { title?: string; description?: string } = {}) =>
+  Type.Object(properties, { additionalProperties: false, ...options });
+
+const Slug = Type.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 1, maxLength: 64, description: 'Lower-case words joined by dashes.' });
+export const Id = Type.String({ minLength: 1, maxLength: 64 });
+const Timestamp = Type.String({ format: 'date-time' });
+const Cents = Type.Integer({ minimum: 0, maximum: 10_000_000 });
+const Portions = Type.Integer({ minimum: 0, maximum: 20 });
+
+export const Category = Type.Union(categories.map((category) => Type.Literal(category)), { title: 'Category' });
+export const OrderStatus = Type.Union(orderStatuses.map((status) => Type.Literal(status)), { title: 'OrderStatus' });
+export const EventType = Type.Union(eventTypes.map((type) => Type.Literal(type)), { title: 'EventType' });
+
+export const Ingredient = Strict(
+  { name: Type.String({ minLength: 1, maxLength: 40 }), portions: Portions, min: Portions, max: Portions },
+  { title: 'Ingredient' },
+);
+
+export const menuItemFields = {
+  name: Type.String({ minLength: 1, maxLength: 80 }),
+  description: Type.String({ maxLength: 500, default: '' }),
+  category: Category,
+  priceCents: Cents,
+  available: Type.Boolean({ default: true }),
+  ingredients: Type.Array(Ingredient, { maxItems: 30, default: [] }),
+};
+
+export const MenuItem = Strict(
+  { id: Slug, ...menuItemFields, version: Type.Integer(), updatedAt: Timestamp },
+  { title: 'MenuItem' },
+);
+export const MenuItemId = Slug;
+
+export const Adjustments = Type.Record(Type.String({ minLength: 1, maxLength: 40 }), Portions, {
+  maxProperties: 30,
+  description: 'Portions per ingredient, e.g. { "salt": 0, "fish": 2 }.',
+});
+
+export const OrderItemRequest = Strict(
+  {
+    menuItemId: Slug,
+    quantity: Type.Integer({ minimum: 1, maximum: maxQuantity, default: 1 }),
+    adjustments: Type.Optional(Adjustments),
+    note: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { title: 'OrderItemRequest' },
+);
+export const OrderItemRequests = Type.Array(OrderItemRequest, { minItems: 1, maxItems: maxItemsPerOrder });
+
+export const OrderItem = Strict(
+  {
+    menuItemId: Slug,
+    name: Type.String(),
+    quantity: Type.Integer(),
+    adjustments: Adjustments,
+    note: Type.String(),
+    priceCents: Cents,
+  },
+  { title: 'OrderItem' },
+);
+
+export const Order = Strict(
+  {
+    id: Id,
+    guestId: Id,
+    table: Type.Integer(),
+    status: OrderStatus,
+    items: Type.Array(OrderItem),
+    totalCents: Type.Integer(),
+    version: Type.Integer(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'Order' },
+);
+
+export const MessageText = Type.String({ minLength: 1, maxLength: maxMessageLength });
+export const Message = Strict(
+  {
+    id: Id,
+    orderId: Id,
+    from: Type.Union([Type.Literal('guest'), Type.Literal('waiter'), Type.Literal('kitchen')]),
+    text: Type.String(),
+    at: Timestamp,
+  },
+  { title: 'Message' },
+);
+
+export const CloudEvent = Strict(
+  {
+    specversion: Type.Literal('1.0'),
+    id: Type.String(),
+    source: Type.String(),
+    type: EventType,
+    subject: Type.String(),
+    time: Timestamp,
+    sequence: Type.String({ description: 'Log position; a cursor valid in every pattern.' }),
+    datacontenttype: Type.Literal('application/json'),
+    data: Type.Unknown(),
+  },
+  { title: 'CloudEvent' },
+);
+
+export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20 });
+export const Cursor = Type.String({ maxLength: 100, description: 'Opaque position from a previous page.' });
+export const ExpectedVersion = Type.Integer({ minimum: 1, description: 'Refuse the change if the resource is no longer at this version (REST: If-Match).' });
+
+export const Page = <T extends TSchema>(item: T, title: string) =>
+  Strict({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) }, { title });

@@ -1,0 +1,40 @@
+/**
+ * The HTTP host every HTTP-borne pattern mounts on: one Fastify instance with the body limit,
+ * the JSON-only body parser, request ids, and errors answered as problem details by default.
+ */
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { BistroError } from '../../domain/errors.ts';
+import type { Core } from '../../core/core.ts';
+import { sendProblem } from '../rest/problem.ts';
+import { toBistroError } from './errors.ts';
+
+export interface HttpOptions {
+  bodyLimitBytes: number;
+  logLevel: string;
+}
+
+export function createHttpApp(core: Core, { bodyLimitBytes, logLevel }: HttpOptions): FastifyInstance {
+  const app = Fastify({
+    bodyLimit: bodyLimitBytes,
+    logger: logLevel === 'silent' ? false : { level: logLevel },
+    // A line per request costs more than the request itself; debug turns them on.
+    logController: new LogController({ disableRequestLogging: logLevel !== 'debug' }),
+    // Tokens travel in headers; no path parameter needs to be long.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: true,
+  });
+
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, toBistroError(error, request)));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, new BistroError('not_found', `Nothing at ${request.method} ${request.url}.`)));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await core.checkReady();
+      return { status: 'ready' };
+    } catch {
+      return sendProblem(reply, new BistroError('unavailable', 'The database does not answer.'));
+    }
+  });
+  return app;
+}

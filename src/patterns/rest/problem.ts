@@ -1,0 +1,33 @@
+/** Errors as RFC 9457 problem details: the catalogue code plus per-field errors as JSON Pointers. */
+import type { FastifyReply } from 'fastify';
+import { BistroError, errorCatalogue } from '../../domain/errors.ts';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: { pointer: string; detail: string }[];
+}
+
+export function toProblem(error: BistroError, instance?: string): Problem {
+  return {
+    type: `urn:bistro:problem:${error.code}`,
+    title: errorCatalogue[error.code].title,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    ...(instance !== undefined ? { instance } : {}),
+    ...(error.fieldErrors.length > 0 ? { errors: error.fieldErrors.map((field) => ({ pointer: field.path, detail: field.message })) } : {}),
+  };
+}
+
+export function sendProblem(reply: FastifyReply, error: BistroError): FastifyReply {
+  if (error.code === 'unauthorized') reply.header('www-authenticate', 'Bearer realm="bistro"');
+  return reply
+    .code(error.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .send(JSON.stringify(toProblem(error, reply.request.url)));
+}

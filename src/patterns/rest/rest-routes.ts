@@ -1,0 +1,100 @@
+/**
+ * REST: every catalogue operation with a REST binding becomes a route. The adapter only moves
+ * HTTP into an operation input (path, query or body, and bound headers) and the output back out,
+ * with ETags, conditional requests and Location.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TObject } from '@sinclair/typebox';
+import type { Core } from '../../core/core.ts';
+import type { AnyOperation, RestBinding } from '../../core/operation.ts';
+import { BistroError, invalid } from '../../domain/errors.ts';
+import { etagFor, noneMatch, versionFromEtag } from './etag.ts';
+
+export function toFastifyPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
+export function pathParameters(path: string): string[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
+}
+
+/** Query strings are text: turn them into the types the operation's schema declares. */
+function coerceQuery(schema: TObject, query: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(query)) {
+    const type = (schema.properties[name] as { type?: string } | undefined)?.type;
+    if (type === 'array') {
+      result[name] = (Array.isArray(raw) ? raw : [raw]).flatMap((value) => String(value).split(',')).filter((value) => value !== '');
+    } else if (Array.isArray(raw)) {
+      throw invalid(`/${name}`, 'give this parameter once');
+    } else if ((type === 'integer' || type === 'number') && typeof raw === 'string' && /^-?\d+(\.\d+)?$/.test(raw)) {
+      result[name] = Number(raw);
+    } else if (type === 'boolean' && (raw === 'true' || raw === 'false')) {
+      result[name] = raw === 'true';
+    } else {
+      result[name] = raw;
+    }
+  }
+  return result;
+}
+
+function inputFrom(operation: AnyOperation, rest: RestBinding, request: FastifyRequest): Record<string, unknown> {
+  const params = request.params as Record<string, string>;
+  const fromHeaders: Record<string, unknown> = {};
+  for (const [header, field] of Object.entries(rest.headers ?? {})) {
+    const value = request.headers[header];
+    if (typeof value === 'string') fromHeaders[field] = value;
+  }
+  if (rest.ifMatch !== undefined) {
+    const ifMatch = request.headers['if-match'];
+    if (ifMatch === undefined && rest.ifMatch === 'required') throw new BistroError('precondition_required');
+    if (ifMatch !== undefined && ifMatch.trim() !== '*') {
+      const version = versionFromEtag(ifMatch);
+      if (version === null) throw new BistroError('version_mismatch', 'If-Match names no current representation of this resource.');
+      fromHeaders['expectedVersion'] = version;
+    }
+  }
+
+  let fromMessage: Record<string, unknown>;
+  if (rest.method === 'GET') {
+    fromMessage = coerceQuery(operation.input as TObject, request.query as Record<string, unknown>);
+  } else {
+    const body: unknown = request.body ?? {};
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('', 'the body must be a JSON object');
+    fromMessage = body as Record<string, unknown>;
+  }
+  // Path and header fields are not taken from the body: one place for each value.
+  for (const field of [...Object.keys(params), ...Object.values(rest.headers ?? {}), ...(rest.ifMatch ? ['expectedVersion'] : [])]) {
+    if (field in fromMessage) throw invalid(`/${field}`, 'is not a known field here (it travels in the path or a header)');
+  }
+  return { ...fromMessage, ...params, ...fromHeaders };
+}
+
+async function answer(core: Core, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply) {
+  const principal = await core.authenticate(request.headers.authorization);
+  const { output, replayed } = await core.invoke(operation.name, inputFrom(operation, rest, request), principal);
+  if (replayed) reply.header('idempotent-replayed', 'true');
+  if (rest.status === 204) return reply.code(204).send();
+
+  const body = JSON.stringify(output);
+  const etag = etagFor(output, body);
+  reply.header('etag', etag);
+  if (rest.method === 'GET' && noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
+  if (rest.location) reply.header('location', (rest.location as (out: unknown) => string)(output));
+  return reply
+    .code(rest.status ?? 200)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(body);
+}
+
+export function registerRestRoutes(app: FastifyInstance, core: Core): void {
+  for (const operation of core.catalogue.list()) {
+    const rest = operation.rest;
+    if (!rest) continue;
+    app.route({
+      method: rest.method,
+      url: toFastifyPath(rest.path),
+      handler: (request, reply) => answer(core, operation, rest, request, reply),
+    });
+  }
+}

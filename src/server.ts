@@ -1,0 +1,58 @@
+/** Composes one Bistro node: config → store → core → patterns, and its orderly shutdown. */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { createCore, type Core } from './core/core.ts';
+import { newToken } from './core/ids.ts';
+import { seedMenuOnce } from './core/seed-menu.ts';
+import type { Store } from './core/store.ts';
+import { AutoKitchen } from './kitchen/auto-kitchen.ts';
+import { operations } from './operations/index.ts';
+import { createHttpApp } from './patterns/http/http-app.ts';
+import { registerDocs } from './patterns/rest/docs.ts';
+import { registerRestRoutes } from './patterns/rest/rest-routes.ts';
+import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
+
+export const version = '0.1.0';
+
+export interface BistroNode {
+  url: string;
+  adminToken: string;
+  core: Core;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+async function openStore(config: Config): Promise<Store> {
+  if (config.db.startsWith('sqlite:')) return createSqliteStore({ file: config.db.slice('sqlite:'.length), synchronous: config.sqliteSynchronous });
+  throw new Error('PostgreSQL support arrives with the scale-out work; use BISTRO_DB=sqlite:<file> for now.');
+}
+
+export async function startNode(config: Config): Promise<BistroNode> {
+  const adminToken = config.adminToken ?? newToken('ba');
+  const store = await openStore(config);
+  const core = createCore({ store, operations, adminToken });
+  await seedMenuOnce(store, core.invoke);
+
+  const app = createHttpApp(core, { bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel });
+  registerRestRoutes(app, core);
+  await registerDocs(app, core.catalogue, version);
+
+  const kitchen = config.kitchen === 'auto' ? new AutoKitchen(core.invoke, config.kitchenPaceMs, (error) => app.log.error({ err: error }, 'auto kitchen')) : null;
+  kitchen?.start();
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host}:${port}`,
+    adminToken,
+    core,
+    app,
+    async close() {
+      kitchen?.stop();
+      await app.close();
+      await store.close();
+    },
+  };
+}

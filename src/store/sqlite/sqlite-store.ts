@@ -1,0 +1,46 @@
+/**
+ * The embedded store: SQLite through better-sqlite3 in WAL mode. One connection serves the
+ * process, so writers are serialised and sequences follow commit order without extra locking.
+ */
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import type { Store } from '../../core/store.ts';
+import { createSession } from '../kysely-store.ts';
+import { migrationProvider } from '../migrations.ts';
+import type { Database as Schema } from '../schema.ts';
+
+export interface SqliteStoreOptions {
+  /** File path, or `:memory:`. */
+  file: string;
+  /**
+   * `full` (default) fsyncs the WAL at every commit, so an acknowledged write survives power loss;
+   * `normal` is faster and survives a process crash but may lose the last commits on power loss.
+   */
+  synchronous?: 'full' | 'normal';
+}
+
+export async function createSqliteStore({ file, synchronous = 'full' }: SqliteStoreOptions): Promise<Store> {
+  const connection = new Database(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('busy_timeout = 5000');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+
+  const { error } = await new Migrator({ db, provider: migrationProvider('sqlite') }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+
+  // One connection means appends are already serialised; nothing more to lock.
+  const options = { lockEventLog: async () => {} };
+  return {
+    kind: 'sqlite',
+    ...createSession(db, options),
+    transaction: (work) => db.transaction().execute((trx) => work(createSession(trx, options))),
+    async ping() {
+      connection.prepare('select 1').get();
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
