@@ -27,9 +27,14 @@ async function openStore(config: Config): Promise<Store> {
   throw new Error('PostgreSQL support arrives with the scale-out work; use BISTRO_DB=sqlite:<file> for now.');
 }
 
-export async function startNode(config: Config): Promise<BistroNode> {
+export interface NodeOverrides {
+  /** Use this store instead of opening `config.db` (tests wrap a store to count its reads). */
+  store?: Store;
+}
+
+export async function startNode(config: Config, overrides: NodeOverrides = {}): Promise<BistroNode> {
   const adminToken = config.adminToken ?? newToken('ba');
-  const store = await openStore(config);
+  const store = overrides.store ?? (await openStore(config));
   const core = createCore({ store, operations, adminToken });
   await seedMenuOnce(store, core.invoke);
 

@@ -38,6 +38,6 @@ export function createCore({ store, operations, adminToken, clock, onCommit }: C
       onCommit?.(events);
     },
   });
-  const { authenticate } = createAuthenticator(store, adminToken);
-  return { catalogue, invoke, authenticate, feed, checkReady: () => store.ping() };
+  const authenticator = createAuthenticator(store, adminToken);
+  return { catalogue, invoke, authenticate: (authorization) => authenticator.authenticate(authorization), feed, checkReady: () => store.ping() };
 }

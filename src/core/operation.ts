@@ -46,9 +46,8 @@ export interface Operation<I extends TSchema = TSchema, O extends TSchema = TSch
   handler(context: OperationContext, input: Static<I>): Promise<Static<O>>;
 }
 
-/** Type-erased operation, as the catalogue holds them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the catalogue stores operations of every input/output type
-export type AnyOperation = Operation<any, any>;
+/** Type-erased operation, as the catalogue holds them (handler is a method, so this assignment is allowed). */
+export type AnyOperation = Operation<TSchema, TSchema>;
 
 export function defineOperation<I extends TSchema, O extends TSchema>(operation: Operation<I, O>): AnyOperation {
   return operation;

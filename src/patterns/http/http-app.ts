@@ -5,7 +5,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { BistroError } from '../../domain/errors.ts';
 import type { Core } from '../../core/core.ts';
-import { sendProblem } from '../rest/problem.ts';
+import { sendProblem } from './problem.ts';
 import { toBistroError } from './errors.ts';
 
 export interface HttpOptions {

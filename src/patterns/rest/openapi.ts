@@ -30,7 +30,7 @@ function withoutFields(schema: TObject, fields: readonly string[]): JsonObject |
   const properties = Object.fromEntries(Object.entries(schema.properties).filter(([name]) => !fields.includes(name)));
   if (Object.keys(properties).length === 0) return null;
   const required = (schema.required ?? []).filter((name) => !fields.includes(name));
-  return plain({ ...schema, properties, required } as unknown as TSchema);
+  return plain({ ...schema, properties, required });
 }
 
 export function createOpenApiDocument(catalogue: Catalogue, version: string): JsonObject {

@@ -28,7 +28,7 @@ export async function createSqliteStore({ file, synchronous = 'full' }: SqliteSt
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
 
   const { error } = await new Migrator({ db, provider: migrationProvider('sqlite') }).migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
 
   // One connection means appends are already serialised; nothing more to lock.
   const options = { lockEventLog: async () => {} };

@@ -1,6 +1,6 @@
 /** Errors as RFC 9457 problem details: the catalogue code plus per-field errors as JSON Pointers. */
 import type { FastifyReply } from 'fastify';
-import { BistroError, errorCatalogue } from '../../domain/errors.ts';
+import { errorCatalogue, type BistroError } from '../../domain/errors.ts';
 
 export interface Problem {
   type: string;
