@@ -20,6 +20,22 @@ export interface Config {
   kitchenPaceMs: number;
   /** @default 65536 bytes — an order of 50 items with notes fits many times over. */
   bodyLimitBytes: number;
+  /** Most calls one JSON-RPC batch may hold; a longer batch is refused whole. @default 50 calls — a screen's worth of reads in one round trip. */
+  rpcMaxBatch: number;
+  /** Deepest nesting of fields a GraphQL document may ask for. @default 10 levels */
+  graphqlMaxDepth: number;
+  /** @default 15 aliases per GraphQL document (fragments counted where spread). */
+  graphqlMaxAliases: number;
+  /** @default 10 directives per GraphQL document. */
+  graphqlMaxDirectives: number;
+  /** The parser stops past this many tokens. @default 2000 tokens — the GraphiQL introspection query needs about 200. */
+  graphqlMaxTokens: number;
+  /** Static cost: 1 per field, times the entries of each list it sits in. @default 20000 — a page of 50 orders with items and menu items costs about 11600. */
+  graphqlMaxCost: number;
+  /** `__schema`/`__type` allowed (GraphiQL needs it; the schema is as public as /openapi.json). @default true */
+  graphqlIntrospection: boolean;
+  /** "Did you mean …?" in GraphQL errors. @default true only when NODE_ENV=development */
+  graphqlSuggestions: boolean;
   /** @default info */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -31,6 +47,13 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${value}"`);
   return parsed;
+}
+
+function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (['1', 'true', 'on'].includes(value)) return true;
+  if (['0', 'false', 'off'].includes(value)) return false;
+  throw new ConfigError(`${name} must be 1 or 0, not "${value}"`);
 }
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -65,6 +88,14 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     kitchen: oneOf('BISTRO_KITCHEN', flags.kitchen ?? env['BISTRO_KITCHEN'], ['auto', 'manual'], 'auto'),
     kitchenPaceMs: integer('BISTRO_KITCHEN_PACE_MS', env['BISTRO_KITCHEN_PACE_MS'], 3000, 10, 3_600_000),
     bodyLimitBytes: integer('BISTRO_BODY_LIMIT_BYTES', env['BISTRO_BODY_LIMIT_BYTES'], 65_536, 1024, 10_485_760),
+    rpcMaxBatch: integer('BISTRO_RPC_MAX_BATCH', env['BISTRO_RPC_MAX_BATCH'], 50, 1, 1000),
+    graphqlMaxDepth: integer('BISTRO_GRAPHQL_MAX_DEPTH', env['BISTRO_GRAPHQL_MAX_DEPTH'], 10, 1, 100),
+    graphqlMaxAliases: integer('BISTRO_GRAPHQL_MAX_ALIASES', env['BISTRO_GRAPHQL_MAX_ALIASES'], 15, 0, 1000),
+    graphqlMaxDirectives: integer('BISTRO_GRAPHQL_MAX_DIRECTIVES', env['BISTRO_GRAPHQL_MAX_DIRECTIVES'], 10, 0, 1000),
+    graphqlMaxTokens: integer('BISTRO_GRAPHQL_MAX_TOKENS', env['BISTRO_GRAPHQL_MAX_TOKENS'], 2000, 100, 100_000),
+    graphqlMaxCost: integer('BISTRO_GRAPHQL_MAX_COST', env['BISTRO_GRAPHQL_MAX_COST'], 20_000, 1, 10_000_000),
+    graphqlIntrospection: onOff('BISTRO_GRAPHQL_INTROSPECTION', env['BISTRO_GRAPHQL_INTROSPECTION'], true),
+    graphqlSuggestions: onOff('BISTRO_GRAPHQL_SUGGESTIONS', env['BISTRO_GRAPHQL_SUGGESTIONS'], env['NODE_ENV'] === 'development'),
     logLevel: oneOf('BISTRO_LOG_LEVEL', env['BISTRO_LOG_LEVEL'], ['fatal', 'error', 'warn', 'info', 'debug', 'silent'], 'info'),
   };
 }

@@ -2,7 +2,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
-import { BistroError, type FieldError } from '../domain/errors.ts';
+import { BistroError, pointerToken, type FieldError } from '../domain/errors.ts';
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 // ajv-formats ships CommonJS whose default export TypeScript sees as the module namespace.
@@ -11,11 +11,15 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 function toFieldError(error: ErrorObject): FieldError {
   if (error.keyword === 'additionalProperties') {
     const property = String((error.params as { additionalProperty: string }).additionalProperty);
-    return { path: `${error.instancePath}/${property}`, message: 'is not a known field' };
+    return { path: `${error.instancePath}/${pointerToken(property)}`, message: 'is not a known field' };
   }
   if (error.keyword === 'required') {
     const property = String((error.params as { missingProperty: string }).missingProperty);
-    return { path: `${error.instancePath}/${property}`, message: 'is required' };
+    return { path: `${error.instancePath}/${pointerToken(property)}`, message: 'is required' };
+  }
+  if (error.keyword === 'enum') {
+    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
+    return { path: error.instancePath, message: `must be one of ${allowed.map(String).join(', ')}` };
   }
   return { path: error.instancePath, message: error.message ?? 'is not valid' };
 }

@@ -45,6 +45,11 @@ export class BistroError extends Error {
   }
 }
 
+/** Escapes one JSON Pointer reference token (RFC 6901 §4), so a key such as `a/b` stays one step of the path. */
+export function pointerToken(token: string): string {
+  return token.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
 export function invalid(path: string, message: string): BistroError {
   return new BistroError('validation_failed', `${path || 'input'}: ${message}`, [{ path, message }]);
 }

@@ -2,7 +2,7 @@
  * Orders: pricing and validating items against the menu, and the lifecycle state machine
  * placed → accepted → preparing → ready → served, with cancellation (DESIGN.md §3).
  */
-import { BistroError, invalid } from './errors.ts';
+import { BistroError, invalid, pointerToken } from './errors.ts';
 import type { MenuItem } from './menu.ts';
 import type { Role } from './roles.ts';
 
@@ -64,7 +64,7 @@ export function priceItems(requested: OrderItemRequest[], menu: ReadonlyMap<stri
     const adjustments = request.adjustments ?? {};
     for (const [ingredientName, portions] of Object.entries(adjustments)) {
       const ingredient = menuItem.ingredients.find((candidate) => candidate.name === ingredientName);
-      const where = `${path}/adjustments/${ingredientName}`;
+      const where = `${path}/adjustments/${pointerToken(ingredientName)}`;
       if (!ingredient) throw invalid(where, `"${menuItem.name}" has no ingredient "${ingredientName}"`);
       if (!Number.isInteger(portions) || portions < ingredient.min || portions > ingredient.max) {
         throw invalid(where, `${ingredientName} must be a whole number of portions from ${ingredient.min} to ${ingredient.max}`);

@@ -1,7 +1,7 @@
 /** Menu operations: anyone reads the menu; admins change it. */
 import { Type } from '@sinclair/typebox';
 import { BistroError } from '../domain/errors.ts';
-import { checkIngredients, type MenuItem as MenuItemModel } from '../domain/menu.ts';
+import { categories, checkIngredients, type MenuItem as MenuItemModel } from '../domain/menu.ts';
 import { adminOnly, allRoles, defineOperation, type OperationContext } from '../core/operation.ts';
 import { checkVersion } from './guards.ts';
 import { Category, ExpectedVersion, MenuItem, MenuItemId, Page, Strict, menuItemFields } from './schemas.ts';
@@ -25,7 +25,8 @@ export const listMenu = defineOperation({
   roles: allRoles,
   rest: { method: 'GET', path: '/menu' },
   async handler({ store }, { category }) {
-    const items = await store.menu.list();
+    // The whole menu is one page: a restaurant's menu is small, and a guest reads it whole.
+    const items = (await store.menu.list()).sort((a, b) => categories.indexOf(a.category) - categories.indexOf(b.category));
     return { items: category ? items.filter((item) => item.category === category) : items, nextCursor: null };
   },
 });

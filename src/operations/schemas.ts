@@ -15,9 +15,12 @@ const Timestamp = Type.String({ format: 'date-time' });
 const Cents = Type.Integer({ minimum: 0, maximum: 10_000_000 });
 const Portions = Type.Integer({ minimum: 0, maximum: 20 });
 
-export const Category = Type.Union(categories.map((category) => Type.Literal(category)), { title: 'Category' });
-export const OrderStatus = Type.Union(orderStatuses.map((status) => Type.Literal(status)), { title: 'OrderStatus' });
-export const EventType = Type.Union(eventTypes.map((type) => Type.Literal(type)), { title: 'EventType' });
+/** A string enum as plain JSON Schema `enum`: one clear error ("must be one of …"), not one per literal. */
+const StringEnum = <T extends readonly string[]>(values: T, title: string) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], title });
+
+export const Category = StringEnum(categories, 'Category');
+export const OrderStatus = StringEnum(orderStatuses, 'OrderStatus');
+export const EventType = StringEnum(eventTypes, 'EventType');
 
 export const Ingredient = Strict(
   { name: Type.String({ minLength: 1, maxLength: 40 }), portions: Portions, min: Portions, max: Portions },

@@ -24,6 +24,14 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel }: HttpOpti
     return503OnClosing: true,
   });
 
+  // Fastify parses text/plain by default; a JSON API answers such bodies 415, not a confusing 400.
+  app.removeContentTypeParser('text/plain');
+  // Clients often send `content-type: application/json` on a DELETE with no body; that is no body, not bad JSON.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body.length === 0) done(null, undefined);
+    else void parseJson(request, body.toString(), done);
+  });
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toBistroError(error, request)));
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new BistroError('not_found', `Nothing at ${request.method} ${request.url}.`)));
 

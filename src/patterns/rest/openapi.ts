@@ -26,10 +26,15 @@ const problemSchema = {
 /** TypeBox schemas are JSON Schema already; this drops TypeBox's symbol keys by round-tripping. */
 const plain = (schema: TSchema): JsonObject => JSON.parse(JSON.stringify(schema)) as JsonObject;
 
+/** A field with a default may be left out: the core fills it in before checking what is required. */
+function isRequired(schema: TObject, name: string): boolean {
+  return (schema.required ?? []).includes(name) && !('default' in (schema.properties[name] ?? {}));
+}
+
 function withoutFields(schema: TObject, fields: readonly string[]): JsonObject | null {
   const properties = Object.fromEntries(Object.entries(schema.properties).filter(([name]) => !fields.includes(name)));
   if (Object.keys(properties).length === 0) return null;
-  const required = (schema.required ?? []).filter((name) => !fields.includes(name));
+  const required = Object.keys(properties).filter((name) => isRequired(schema, name));
   return plain({ ...schema, properties, required });
 }
 
@@ -52,7 +57,7 @@ export function createOpenApiDocument(catalogue: Catalogue, version: string): Js
       parameters.push({ name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } });
       for (const [name, schema] of Object.entries(input.properties)) {
         if (consumed.includes(name)) continue;
-        parameters.push({ name, in: 'query', required: (input.required ?? []).includes(name), schema: plain(schema), explode: false });
+        parameters.push({ name, in: 'query', required: isRequired(input, name), schema: plain(schema), explode: false });
       }
     } else {
       const body = withoutFields(input, consumed);

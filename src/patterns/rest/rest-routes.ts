@@ -59,7 +59,7 @@ function inputFrom(operation: AnyOperation, rest: RestBinding, request: FastifyR
   if (rest.method === 'GET') {
     fromMessage = coerceQuery(operation.input as TObject, request.query as Record<string, unknown>);
   } else {
-    const body: unknown = request.body ?? {};
+    const body: unknown = request.body === undefined ? {} : request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('', 'the body must be a JSON object');
     fromMessage = body as Record<string, unknown>;
   }

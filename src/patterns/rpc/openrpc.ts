@@ -1,0 +1,62 @@
+/** The OpenRPC 1.3 document `rpc.discover` answers, generated from the catalogue like REST's OpenAPI. */
+import type { TObject, TSchema } from '@sinclair/typebox';
+import type { Catalogue } from '../../core/catalogue.ts';
+import type { AnyOperation } from '../../core/operation.ts';
+import { errorCatalogue, type ErrorCode } from '../../domain/errors.ts';
+import { rpcErrorCodes } from './rpc-errors.ts';
+
+type JsonObject = Record<string, unknown>;
+
+/** TypeBox schemas are JSON Schema already; this drops TypeBox's symbol keys by round-tripping. */
+const plain = (schema: TSchema): JsonObject => JSON.parse(JSON.stringify(schema)) as JsonObject;
+
+const errorRef = (code: ErrorCode) => ({ $ref: `#/components/errors/${code}` });
+
+/** Errors any call of this operation can meet; the rest (not_found, conflicts …) depend on the data. */
+function errorsOf(operation: AnyOperation): JsonObject[] {
+  const codes: ErrorCode[] = ['validation_failed'];
+  if (!operation.roles.includes('anonymous')) codes.push('unauthorized');
+  if (!['guest', 'waiter', 'kitchen', 'admin'].every((role) => (operation.roles as readonly string[]).includes(role))) codes.push('forbidden');
+  if (operation.idempotent) codes.push('idempotency_key_reused', 'idempotency_key_in_progress');
+  codes.push('internal_error');
+  return codes.map(errorRef);
+}
+
+function methodOf(operation: AnyOperation): JsonObject {
+  const input = operation.input as TObject;
+  const required = input.required ?? [];
+  const params = Object.entries(input.properties).map(([name, schema]) => ({
+    name,
+    ...(typeof schema.description === 'string' ? { description: schema.description } : {}),
+    // A field with a default is filled in when absent, so the caller need not send it.
+    required: required.includes(name) && schema.default === undefined,
+    schema: plain(schema),
+  }));
+  return {
+    name: operation.name,
+    summary: operation.summary,
+    description: `Roles: ${operation.roles.join(', ')}.${operation.rest ? ` REST: \`${operation.rest.method} ${operation.rest.path}\`.` : ''}`,
+    paramStructure: 'by-name',
+    params,
+    result: { name: typeof operation.output.title === 'string' ? operation.output.title : 'result', schema: plain(operation.output) },
+    errors: errorsOf(operation),
+  };
+}
+
+export function createOpenRpcDocument(catalogue: Catalogue, version: string): JsonObject {
+  const errors = Object.fromEntries(
+    (Object.keys(errorCatalogue) as ErrorCode[]).map((code) => [code, { code: rpcErrorCodes[code], message: errorCatalogue[code].title, data: { code } }]),
+  );
+  return {
+    openrpc: '1.3.2',
+    info: {
+      title: 'Bistro',
+      version,
+      description: 'One kitchen, six ways to reach it. This is the JSON-RPC 2.0 face: every operation by name, params by name.',
+    },
+    // No `servers`: the same document answers over HTTP (`POST /rpc`) and the WebSocket, and the
+    // meta-schema wants absolute URIs, which only the client knows.
+    methods: catalogue.list().map(methodOf),
+    components: { errors },
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * JSON-RPC 2.0 over the catalogue, with no transport: a message (text or parsed) and a principal in,
+ * the reply out, or `undefined` when the specification says nothing is sent. HTTP and the
+ * WebSocket both hand their messages here. Section numbers below are the spec's (jsonrpc.org/specification).
+ */
+import type { Core } from '../../core/core.ts';
+import { BistroError, invalid } from '../../domain/errors.ts';
+import type { Principal } from '../../domain/roles.ts';
+import { createOpenRpcDocument } from './openrpc.ts';
+import { internalError, protocolError, toRpcError, type RpcError } from './rpc-errors.ts';
+
+export type RpcId = string | number | null;
+export type RpcResponse = { jsonrpc: '2.0'; result: unknown; id: RpcId } | { jsonrpc: '2.0'; error: RpcError; id: RpcId };
+/** One response, or a batch's responses (never an empty array: §6 says send nothing instead). */
+export type RpcReply = RpcResponse | RpcResponse[];
+
+/** Who is calling: a principal, or a way to find one, asked at most once per message and only if a call needs it. */
+export type PrincipalSource = Principal | (() => Promise<Principal>);
+
+export interface RpcContext {
+  principal: PrincipalSource;
+  /** Told of every internal error; the client hears only -32603 "Internal error". */
+  logError(error: unknown, method: string): void;
+}
+
+export interface RpcDispatcherOptions {
+  core: Pick<Core, 'catalogue' | 'invoke'>;
+  /** Most requests one batch may hold; a longer batch is refused whole with one -32600. */
+  maxBatch: number;
+  /** The service version `rpc.discover` reports. */
+  version: string;
+}
+
+export interface RpcDispatcher {
+  /** Parses `text` first: invalid JSON answers -32700 with `id: null`. Never rejects. */
+  handleText(text: string, context: RpcContext): Promise<RpcReply | undefined>;
+  /** A message already parsed from JSON: one request object or a batch array. Never rejects. */
+  handleMessage(message: unknown, context: RpcContext): Promise<RpcReply | undefined>;
+}
+
+type Checked =
+  | { ok: true; id: RpcId; notification: boolean; method: string; params: object | undefined }
+  | { ok: false; id: RpcId; error: RpcError };
+
+const failure = (id: RpcId, error: RpcError): RpcResponse => ({ jsonrpc: '2.0', error, id });
+
+/** §4: an id is a string, a number or null; a number JSON cannot carry back (1e400 parses to Infinity) is refused. */
+const isValidId = (id: unknown): id is RpcId => typeof id === 'string' || id === null || (typeof id === 'number' && Number.isFinite(id));
+
+function checkRequest(request: unknown): Checked {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+    return { ok: false, id: null, error: protocolError('invalidRequest', 'A request is a JSON object.') };
+  }
+  const fields = request as Record<string, unknown>;
+  const hasId = Object.hasOwn(fields, 'id');
+  // §5: when the id cannot be read, the error goes back with id null.
+  if (hasId && !isValidId(fields['id'])) return { ok: false, id: null, error: protocolError('invalidRequest', 'id must be a string, a number or null.') };
+  const id = hasId ? (fields['id'] as RpcId) : null;
+  if (fields['jsonrpc'] !== '2.0') return { ok: false, id, error: protocolError('invalidRequest', 'jsonrpc must be exactly "2.0".') };
+  const method = fields['method'];
+  if (typeof method !== 'string') return { ok: false, id, error: protocolError('invalidRequest', 'method must be a string.') };
+  const params = fields['params'];
+  if (Object.hasOwn(fields, 'params') && (typeof params !== 'object' || params === null)) {
+    return { ok: false, id, error: protocolError('invalidRequest', 'params, when present, must be an object (or an array).') };
+  }
+  return { ok: true, id, notification: !hasId, method, params: params as object | undefined };
+}
+
+function memoize(source: PrincipalSource): () => Promise<Principal> {
+  if (typeof source !== 'function') return () => Promise.resolve(source);
+  let found: Promise<Principal> | undefined;
+  return () => (found ??= source());
+}
+
+const isEmpty = (params: object | undefined) => params === undefined || Object.keys(params).length === 0;
+
+export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOptions): RpcDispatcher {
+  let discovery: Record<string, unknown> | undefined;
+
+  /** Runs one well-formed call; every failure becomes an error object. */
+  async function run(method: string, params: object | undefined, principal: () => Promise<Principal>, context: RpcContext): Promise<{ result: unknown } | { error: RpcError }> {
+    // §3 reserves rpc.* for the server itself. OpenRPC tools send `params: []` to rpc.discover, so that is accepted too.
+    if (method === 'rpc.discover') {
+      if (!isEmpty(params)) return { error: toRpcError(invalid('', 'rpc.discover takes no params')) };
+      discovery ??= createOpenRpcDocument(core.catalogue, version);
+      return { result: discovery };
+    }
+    if (method.startsWith('rpc.') || core.catalogue.get(method) === undefined) {
+      return { error: protocolError('methodNotFound', `There is no method "${method}".`) };
+    }
+    if (Array.isArray(params)) {
+      return { error: toRpcError(invalid('', `params go by name: send an object such as {"id": …}, not an array`)) };
+    }
+    try {
+      const { output } = await core.invoke(method, params ?? {}, await principal());
+      return { result: output ?? null };
+    } catch (error) {
+      if (error instanceof BistroError && error.code !== 'internal_error') return { error: toRpcError(error) };
+      context.logError(error, method);
+      return { error: internalError() };
+    }
+  }
+
+  async function answer(request: unknown, principal: () => Promise<Principal>, context: RpcContext): Promise<RpcResponse | undefined> {
+    const checked = checkRequest(request);
+    if (!checked.ok) return failure(checked.id, checked.error);
+    const outcome = await run(checked.method, checked.params, principal, context);
+    // §4.1: a notification is run but never answered, not even with an error.
+    if (checked.notification) return undefined;
+    return 'result' in outcome ? { jsonrpc: '2.0', result: outcome.result, id: checked.id } : failure(checked.id, outcome.error);
+  }
+
+  async function handleMessage(message: unknown, context: RpcContext): Promise<RpcReply | undefined> {
+    const principal = memoize(context.principal);
+    try {
+      if (!Array.isArray(message)) return await answer(message, principal, context);
+      // §6: an empty batch is one Invalid Request, not an empty array.
+      if (message.length === 0) return failure(null, protocolError('invalidRequest', 'A batch needs at least one request.'));
+      if (message.length > maxBatch) return failure(null, protocolError('invalidRequest', `A batch may hold at most ${maxBatch} requests; this one has ${message.length}.`));
+      // §6 allows the calls of a batch to run concurrently; answers keep the batch's order anyway.
+      const responses = await Promise.all(message.map((request) => answer(request, principal, context)));
+      const answered = responses.filter((response) => response !== undefined);
+      return answered.length > 0 ? answered : undefined;
+    } catch (error) {
+      context.logError(error, '(dispatch)');
+      return failure(null, internalError());
+    }
+  }
+
+  return {
+    handleMessage,
+    async handleText(text, context) {
+      let message: unknown;
+      try {
+        message = JSON.parse(text);
+      } catch {
+        return failure(null, toRpcError(new BistroError('malformed_json', 'The message is not valid JSON.')));
+      }
+      return handleMessage(message, context);
+    },
+  };
+}

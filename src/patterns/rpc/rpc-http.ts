@@ -1,0 +1,58 @@
+/**
+ * JSON-RPC 2.0 over HTTP: `POST /rpc` hands the body text to the dispatcher and answers 200 with
+ * the reply, or 204 when the specification says nothing is sent (notifications only).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Core } from '../../core/core.ts';
+import { BistroError } from '../../domain/errors.ts';
+import { toBistroError } from '../http/errors.ts';
+import { createRpcDispatcher, type RpcContext } from './rpc-dispatcher.ts';
+import { toRpcError } from './rpc-errors.ts';
+
+export interface RpcHttpOptions {
+  /** Most requests one batch may hold (BISTRO_RPC_MAX_BATCH). */
+  maxBatch: number;
+  version: string;
+}
+
+const json = 'application/json; charset=utf-8';
+
+/** Errors of the HTTP envelope (size, media type, method) keep their HTTP status but speak JSON-RPC, so RPC clients can read them. */
+function sendEnvelopeError(reply: FastifyReply, error: BistroError): FastifyReply {
+  return reply.code(error.status).header('content-type', json).send(JSON.stringify({ jsonrpc: '2.0', error: toRpcError(error), id: null }));
+}
+
+export async function registerRpcHttp(app: FastifyInstance, core: Core, { maxBatch, version }: RpcHttpOptions): Promise<void> {
+  const dispatcher = createRpcDispatcher({ core, maxBatch, version });
+
+  // A plugin scope, so its parser and error handler apply to /rpc only: bad JSON must reach the
+  // dispatcher as text (and come back -32700), not be answered as a problem document.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    scope.setErrorHandler((error, request, reply) => sendEnvelopeError(reply, toBistroError(error, request)));
+
+    scope.post('/rpc', async (request, reply) => {
+      const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+      if (mediaType !== 'application/json') {
+        throw new BistroError('unsupported_media_type', `Send application/json, not ${request.headers['content-type'] ?? 'nothing'}.`);
+      }
+      const context: RpcContext = {
+        // One Authorization header serves every call of a batch. A bad token is not an HTTP 401:
+        // each call that needs a principal answers the unauthorized error (-32001) in the JSON-RPC
+        // envelope, which is what a JSON-RPC client reads, and the same as over the WebSocket.
+        principal: () => core.authenticate(request.headers.authorization),
+        logError: (error, method) => request.log.error({ err: error, method }, 'internal error in a JSON-RPC call'),
+      };
+      const answer = await dispatcher.handleText(typeof request.body === 'string' ? request.body : '', context);
+      if (answer === undefined) return reply.code(204).send();
+      return reply.code(200).header('content-type', json).send(JSON.stringify(answer));
+    });
+
+    scope.route({
+      method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+      url: '/rpc',
+      handler: (request, reply) => sendEnvelopeError(reply.header('allow', 'POST'), new BistroError('method_not_allowed', `JSON-RPC is POST /rpc, not ${request.method}.`)),
+    });
+  });
+}
