@@ -8,8 +8,10 @@ import type { Store } from './core/store.ts';
 import { AutoKitchen } from './kitchen/auto-kitchen.ts';
 import { operations } from './operations/index.ts';
 import { createHttpApp } from './patterns/http/http-app.ts';
+import { registerGraphqlRoutes } from './patterns/graphql/graphql-routes.ts';
 import { registerDocs } from './patterns/rest/docs.ts';
 import { registerRestRoutes } from './patterns/rest/rest-routes.ts';
+import { registerRpcHttp } from './patterns/rpc/rpc-http.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
 export const version = '0.1.0';
@@ -40,6 +42,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
 
   const app = createHttpApp(core, { bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel });
   registerRestRoutes(app, core);
+  await registerGraphqlRoutes(app, core, config);
+  await registerRpcHttp(app, core, { maxBatch: config.rpcMaxBatch, version });
   await registerDocs(app, core.catalogue, version);
 
   const kitchen = config.kitchen === 'auto' ? new AutoKitchen(core.invoke, config.kitchenPaceMs, (error) => app.log.error({ err: error }, 'auto kitchen')) : null;

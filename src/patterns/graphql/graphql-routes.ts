@@ -1,0 +1,145 @@
+/**
+ * GraphQL over HTTP at `/graphql` (GraphQL-over-HTTP spec): GET for queries, POST for anything,
+ * `application/graphql-response+json` when the client accepts it (4xx for requests that never ran),
+ * `application/json` otherwise (200 once the request is well formed), GraphiQL for browsers.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OperationTypeNode, type GraphQLFormattedError } from 'graphql';
+import type { Core } from '../../core/core.ts';
+import { BistroError } from '../../domain/errors.ts';
+import { toBistroError } from '../http/errors.ts';
+import { createExecutor, type GraphqlOptions } from './executor.ts';
+import { bistroErrorBody, formatErrors, type FormatOptions } from './format-errors.ts';
+import { registerGraphiqlAssets, sendGraphiql } from './graphiql.ts';
+import { operationFieldTable } from './operation-fields.ts';
+import { createContext, createGraphqlSchema } from './schema.ts';
+
+type Media = 'graphql-response' | 'json' | 'html';
+
+const contentTypes: Record<Exclude<Media, 'html'>, string> = {
+  'graphql-response': 'application/graphql-response+json; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+};
+
+/** By q-value, then specificity; `*\/*` and a missing Accept mean application/json (spec §Accept, legacy clients). */
+export function negotiate(accept: string | undefined, allowHtml: boolean): Media {
+  let best: { media: Media; q: number; rank: number } = { media: 'json', q: 0, rank: 0 };
+  for (const part of (accept ?? '').toLowerCase().split(',')) {
+    const [range = '', ...parameters] = part.split(';').map((piece) => piece.trim());
+    const qParameter = parameters.find((parameter) => parameter.startsWith('q='));
+    const q = qParameter ? Number(qParameter.slice(2)) : 1;
+    if (!(q > 0)) continue;
+    const candidate: { media: Media; rank: number } | undefined =
+      range === 'application/graphql-response+json' ? { media: 'graphql-response', rank: 4 }
+      : range === 'application/json' ? { media: 'json', rank: 3 }
+      : range === 'text/html' && allowHtml ? { media: 'html', rank: 2 }
+      : range === 'application/*' || range === '*/*' ? { media: 'json', rank: 1 }
+      : undefined;
+    if (candidate && (q > best.q || (q === best.q && candidate.rank > best.rank))) best = { ...candidate, q };
+  }
+  return best.media;
+}
+
+interface GraphqlParams {
+  query: string;
+  operationName: string | undefined;
+  variables: Record<string, unknown> | undefined;
+}
+
+function badRequest(message: string): BistroError {
+  return new BistroError('validation_failed', message);
+}
+
+function paramsFrom(raw: Record<string, unknown>, fromUrl: boolean): GraphqlParams {
+  const { query, operationName } = raw;
+  let variables = raw['variables'];
+  if (typeof query !== 'string' || query.trim() === '') throw badRequest('Send the GraphQL document as the string "query".');
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') throw badRequest('"operationName" must be a string.');
+  if (fromUrl && typeof variables === 'string') {
+    try {
+      variables = JSON.parse(variables) as unknown;
+    } catch {
+      throw badRequest('"variables" must be a JSON object.');
+    }
+  }
+  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) throw badRequest('"variables" must be an object.');
+  return { query, operationName: operationName ?? undefined, variables: (variables ?? undefined) as Record<string, unknown> | undefined };
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+function send(reply: FastifyReply, media: Media, status: number, body: { data?: unknown; errors?: readonly GraphQLFormattedError[] }): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', contentTypes[media === 'html' ? 'json' : media])
+    .header('vary', 'accept')
+    .send(JSON.stringify(body));
+}
+
+/** The default `limit` of each paged root field, read from its operation's input schema (for the cost). */
+function defaultLimits(core: Core): Map<string, number> {
+  const limits = new Map<string, number>();
+  for (const [name, { field }] of Object.entries(operationFieldTable)) {
+    const input = core.catalogue.get(name)?.operation.input as { properties?: { limit?: { default?: unknown } } } | undefined;
+    const limit = input?.properties?.limit?.default;
+    if (typeof limit === 'number') limits.set(field, limit);
+  }
+  return limits;
+}
+
+export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, options: GraphqlOptions): Promise<void> {
+  const executor = createExecutor(createGraphqlSchema(), options, defaultLimits(core));
+
+  async function handle(request: FastifyRequest, reply: FastifyReply) {
+    const isGet = request.method === 'GET';
+    const media = negotiate(request.headers.accept, isGet);
+    const query = request.query as Record<string, unknown>;
+    if (media === 'html' && query['query'] === undefined) return sendGraphiql(reply);
+    if (!isGet && !isJson(request.headers['content-type'])) {
+      throw new BistroError('unsupported_media_type', 'Send the GraphQL request as application/json.');
+    }
+    const params = paramsFrom(isGet ? query : ((request.body ?? {}) as Record<string, unknown>), isGet);
+    const principal = await core.authenticate(request.headers.authorization);
+    const failed = media === 'graphql-response' ? 400 : 200;
+    const format: FormatOptions = {
+      suggestions: options.graphqlSuggestions,
+      internal(error) {
+        request.log.error({ err: error }, 'graphql resolver failed');
+        return `Something went wrong on our side (request ${request.id}).`;
+      },
+    };
+
+    const preparation = executor.prepare(params.query, params.operationName);
+    if (!preparation.ok) return send(reply, media, failed, { errors: formatErrors(preparation.errors, true, format) });
+    if (isGet && preparation.prepared.operation !== OperationTypeNode.QUERY) {
+      reply.header('allow', 'POST');
+      return send(reply, media, 405, { errors: [{ message: `A ${preparation.prepared.operation} travels by POST.`, extensions: { code: 'method_not_allowed' } }] });
+    }
+    const result = await executor.run(preparation.prepared, createContext(core.invoke, principal), params.variables);
+    const ran = 'data' in result;
+    const errors = result.errors ? formatErrors(result.errors, !ran, format) : undefined;
+    return send(reply, media, ran ? 200 : failed, { ...(errors ? { errors } : {}), ...(ran ? { data: result.data } : {}) });
+  }
+
+  await app.register(async (scope) => {
+    // Body errors (bad JSON, too large, unknown media type) answer in GraphQL's shape, not problem+json.
+    scope.setErrorHandler((error, request, reply) => {
+      const bistroError = toBistroError(error, request);
+      if (bistroError.code === 'unauthorized') reply.header('www-authenticate', 'Bearer realm="bistro"');
+      return send(reply, negotiate(request.headers.accept, false), bistroError.status, bistroErrorBody(bistroError));
+    });
+    scope.get('/graphql', handle);
+    scope.post('/graphql', handle);
+    scope.route({
+      method: ['PUT', 'PATCH', 'DELETE'],
+      url: '/graphql',
+      handler: async (request, reply) => {
+        reply.header('allow', 'GET, POST');
+        return send(reply, negotiate(request.headers.accept, false), 405, bistroErrorBody(new BistroError('method_not_allowed', 'GraphQL answers GET and POST.')));
+      },
+    });
+  });
+  registerGraphiqlAssets(app);
+}
