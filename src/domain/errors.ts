@@ -50,6 +50,16 @@ export function pointerToken(token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
+/** Per-field errors as every pattern sends them: RFC 9457's `{ pointer, detail }`. */
+export interface WireFieldError {
+  pointer: string;
+  detail: string;
+}
+
+export function wireFieldErrors(error: BistroError): WireFieldError[] {
+  return error.fieldErrors.map((field) => ({ pointer: field.path, detail: field.message }));
+}
+
 export function invalid(path: string, message: string): BistroError {
   return new BistroError('validation_failed', `${path || 'input'}: ${message}`, [{ path, message }]);
 }

@@ -3,10 +3,9 @@ import { Type } from '@sinclair/typebox';
 import { invalid } from '../domain/errors.ts';
 import { adminOnly, allRoles, defineOperation } from '../core/operation.ts';
 import { hashToken, newToken } from '../core/ids.ts';
-import { Id, Strict } from './schemas.ts';
+import { Id, StaffRole, Strict } from './schemas.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 80 });
-const StaffRole = Type.Union([Type.Literal('waiter'), Type.Literal('kitchen'), Type.Literal('admin')]);
 
 export const registerGuest = defineOperation({
   name: 'guests.register',

@@ -4,6 +4,7 @@ import { categories } from '../domain/menu.ts';
 import { maxMessageLength } from '../domain/message.ts';
 import { maxItemsPerOrder, maxQuantity, orderStatuses } from '../domain/order.ts';
 import { eventTypes } from '../domain/events.ts';
+import { staffRoles } from '../domain/roles.ts';
 
 /** Objects refuse unknown fields: nothing a client sends is stored unless it is declared. */
 export const Strict = <T extends TProperties>(properties: T, options: { title?: string; description?: string } = {}) =>
@@ -21,6 +22,7 @@ const StringEnum = <T extends readonly string[]>(values: T, title: string) => Ty
 export const Category = StringEnum(categories, 'Category');
 export const OrderStatus = StringEnum(orderStatuses, 'OrderStatus');
 export const EventType = StringEnum(eventTypes, 'EventType');
+export const StaffRole = StringEnum(staffRoles, 'StaffRole');
 
 export const Ingredient = Strict(
   { name: Type.String({ minLength: 1, maxLength: 40 }), portions: Portions, min: Portions, max: Portions },

@@ -150,7 +150,7 @@ test('bad input is a validation_failed field error with per-field errors, and ch
   const before = (await node.request('/orders', { token: guest.token })).body.items.length;
   const tooMuchFish = { menuItemId: 'fish-and-chips', adjustments: [{ ingredient: 'fish', portions: 9 }] };
   const response = await fieldError(node, 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', 'validation_failed', { token: guest.token, variables: { input: { items: [tooMuchFish] } } });
-  assert.deepEqual(response.body.errors[0].extensions.errors, [{ path: '/items/0/adjustments/fish', message: 'fish must be a whole number of portions from 1 to 6' }]);
+  assert.deepEqual(response.body.errors[0].extensions.errors, [{ pointer: '/items/0/adjustments/fish', detail: 'fish must be a whole number of portions from 1 to 6' }]);
   const twice = { menuItemId: 'fish-and-chips', adjustments: [{ ingredient: 'salt', portions: 0 }, { ingredient: 'salt', portions: 1 }] };
   await fieldError(node, 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', 'validation_failed', { token: guest.token, variables: { input: { items: [twice] } } });
   await fieldError(node, 'mutation { placeOrder(input: { items: [] }) { id } }', 'validation_failed', { token: guest.token });

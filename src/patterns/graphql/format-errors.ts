@@ -4,7 +4,7 @@
  * "Did you mean …?" suggestions are removed unless they are switched on (development).
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { BistroError } from '../../domain/errors.ts';
+import { BistroError, wireFieldErrors } from '../../domain/errors.ts';
 
 export interface FormatOptions {
   suggestions: boolean;
@@ -28,7 +28,7 @@ export function formatErrors(errors: readonly GraphQLError[], requestError: bool
     };
     const original: unknown = error.originalError;
     if (original instanceof BistroError) {
-      const fieldErrors = original.fieldErrors.length > 0 ? { errors: original.fieldErrors } : {};
+      const fieldErrors = original.fieldErrors.length > 0 ? { errors: wireFieldErrors(original) } : {};
       return { message: original.message, ...where, extensions: { code: original.code, ...fieldErrors } };
     }
     const graphqlOwn = original === undefined || original === null || original instanceof GraphQLError;
@@ -40,6 +40,6 @@ export function formatErrors(errors: readonly GraphQLError[], requestError: bool
 
 /** One error in GraphQL's shape for a request that failed before GraphQL saw it (auth, body, media type). */
 export function bistroErrorBody(error: BistroError): { errors: GraphQLFormattedError[] } {
-  const fieldErrors = error.fieldErrors.length > 0 ? { errors: error.fieldErrors } : {};
+  const fieldErrors = error.fieldErrors.length > 0 ? { errors: wireFieldErrors(error) } : {};
   return { errors: [{ message: error.message, extensions: { code: error.code, ...fieldErrors } }] };
 }

@@ -1,6 +1,6 @@
 /** Errors as RFC 9457 problem details: the catalogue code plus per-field errors as JSON Pointers. */
 import type { FastifyReply } from 'fastify';
-import { errorCatalogue, type BistroError } from '../../domain/errors.ts';
+import { errorCatalogue, wireFieldErrors, type BistroError, type WireFieldError } from '../../domain/errors.ts';
 
 export interface Problem {
   type: string;
@@ -9,7 +9,7 @@ export interface Problem {
   detail: string;
   code: string;
   instance?: string;
-  errors?: { pointer: string; detail: string }[];
+  errors?: WireFieldError[];
 }
 
 export function toProblem(error: BistroError, instance?: string): Problem {
@@ -20,7 +20,7 @@ export function toProblem(error: BistroError, instance?: string): Problem {
     detail: error.message,
     code: error.code,
     ...(instance !== undefined ? { instance } : {}),
-    ...(error.fieldErrors.length > 0 ? { errors: error.fieldErrors.map((field) => ({ pointer: field.path, detail: field.message })) } : {}),
+    ...(error.fieldErrors.length > 0 ? { errors: wireFieldErrors(error) } : {}),
   };
 }
 

@@ -2,13 +2,13 @@
  * JSON-RPC error objects: the protocol's own codes (spec §5.1) and the one table that maps each
  * catalogue code to its JSON-RPC code. docs/protocols/json-rpc.md prints this table.
  */
-import { BistroError, errorCatalogue, type ErrorCode } from '../../domain/errors.ts';
+import { BistroError, errorCatalogue, wireFieldErrors, type ErrorCode, type WireFieldError } from '../../domain/errors.ts';
 
 export interface RpcErrorData {
   /** The catalogue code, as REST's problem `code` and GraphQL's `extensions.code`. */
   code?: ErrorCode;
   detail?: string;
-  errors?: { pointer: string; detail: string }[];
+  errors?: WireFieldError[];
 }
 
 export interface RpcError {
@@ -64,7 +64,7 @@ export function toRpcError(error: BistroError): RpcError {
   const data: RpcErrorData = { code: error.code };
   // An internal error's message may name a request id but never internals; the catalogue title is all we say.
   if (error.code !== 'internal_error') data.detail = error.message;
-  if (error.fieldErrors.length > 0) data.errors = error.fieldErrors.map((field) => ({ pointer: field.path, detail: field.message }));
+  if (error.fieldErrors.length > 0) data.errors = wireFieldErrors(error);
   return { code, message: protocolMessages.get(code) ?? errorCatalogue[error.code].title, data };
 }
 
