@@ -97,7 +97,6 @@ test('a value that belongs in the path or a header is refused in the body', asyn
 
 test('a path nobody serves is a 404 problem too', async () => {
   assertProblem(await node.request('/kitchen/secrets'), 404, 'not_found');
-  assertProblem(await node.request('/menu', { method: 'PATCH', token: node.adminToken, json: {} }), 404, 'not_found');
 });
 
 test('every error answer names a code from the catalogue', async () => {
@@ -108,4 +107,14 @@ test('every error answer names a code from the catalogue', async () => {
     await node.request('/events?after=x'),
   ];
   for (const answer of answers) assert.ok(answer.body.code in errorCatalogue, answer.text);
+});
+
+test('a method a resource lacks answers 405 naming the methods it has', async () => {
+  const response = await node.request('/menu', { method: 'PATCH', token: node.adminToken, json: { name: 'x' } });
+  assert.equal(response.status, 405);
+  assert.equal(response.body.code, 'method_not_allowed');
+  assert.equal(response.headers.get('allow'), 'GET, POST, HEAD');
+  const status = await node.request('/orders/ord_x/status', { method: 'GET', token: node.adminToken });
+  assert.equal(status.status, 405);
+  assert.equal(status.headers.get('allow'), 'PUT');
 });

@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TObject } from '@sinclair/typebox';
 import type { Core } from '../../core/core.ts';
-import type { AnyOperation, RestBinding } from '../../core/operation.ts';
+import type { AnyOperation, HttpMethod, RestBinding } from '../../core/operation.ts';
+import { sendProblem } from '../http/problem.ts';
 import { BistroError, invalid } from '../../domain/errors.ts';
 import { etagFor, noneMatch, versionFromEtag } from './etag.ts';
 
@@ -87,14 +88,30 @@ async function answer(core: Core, operation: AnyOperation, rest: RestBinding, re
     .send(body);
 }
 
+const methods: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
 export function registerRestRoutes(app: FastifyInstance, core: Core): void {
+  const allowed = new Map<string, HttpMethod[]>();
   for (const operation of core.catalogue.list()) {
     const rest = operation.rest;
     if (!rest) continue;
+    allowed.set(rest.path, [...(allowed.get(rest.path) ?? []), rest.method]);
     app.route({
       method: rest.method,
       url: toFastifyPath(rest.path),
       handler: (request, reply) => answer(core, operation, rest, request, reply),
+    });
+  }
+  // A known resource asked with a method it lacks is a 405 naming what it has (RFC 9110 §15.5.6), not a 404.
+  for (const [path, has] of allowed) {
+    const lacking = methods.filter((method) => !has.includes(method));
+    if (lacking.length === 0) continue;
+    const allow = [...has, ...(has.includes('GET') ? ['HEAD'] : [])].join(', ');
+    app.route({
+      method: lacking,
+      url: toFastifyPath(path),
+      handler: (request, reply) =>
+        sendProblem(reply.header('allow', allow), new BistroError('method_not_allowed', `${request.method} is not allowed here; use ${allow}.`)),
     });
   }
 }
