@@ -52,7 +52,9 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  // A wildcard address is where the node listens, not where a client can connect.
+  const reachable = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host;
+  const host = reachable.includes(':') ? `[${reachable}]` : reachable;
   return {
     url: `http://${host}:${port}`,
     adminToken,

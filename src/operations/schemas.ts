@@ -67,7 +67,8 @@ export const OrderItem = Strict(
     quantity: Type.Integer(),
     adjustments: Adjustments,
     note: Type.String(),
-    priceCents: Cents,
+    // A line is quantity × price, so it may exceed what one menu price may be.
+    priceCents: Type.Integer({ minimum: 0 }),
   },
   { title: 'OrderItem' },
 );
