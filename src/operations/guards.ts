@@ -1,6 +1,7 @@
-/** Checks several operations share: optimistic concurrency and who may see an order. */
-import { BistroError } from '../domain/errors.ts';
-import type { Order } from '../domain/order.ts';
+/** What several operations share: optimistic concurrency, who may see an order, moving it along, and paging. */
+import { statusEventType, type EventType } from '../domain/events.ts';
+import { BistroError, invalid } from '../domain/errors.ts';
+import { transition, type Order, type OrderStatus } from '../domain/order.ts';
 import type { OperationContext } from '../core/operation.ts';
 
 export function checkVersion(current: { version: number }, expectedVersion: number | undefined): void {
@@ -25,4 +26,29 @@ export async function saveOrder({ store }: OperationContext, order: Order): Prom
 
 export function orderSubject(id: string): string {
   return `orders/${id}`;
+}
+
+export function orderEvent(type: EventType, order: Order) {
+  return { type, subject: orderSubject(order.id), data: order, audience: order.guestId };
+}
+
+/** Moves an order one step of the lifecycle as the caller, if it is still at the version they read. */
+export async function moveOrder(context: OperationContext, id: string, status: OrderStatus, expectedVersion: number | undefined): Promise<Order> {
+  const current = await loadVisibleOrder(context, id);
+  checkVersion(current, expectedVersion);
+  const order = transition(current, status, context.principal.role, context.now);
+  await saveOrder(context, order);
+  context.emit(orderEvent(statusEventType(status), order));
+  return order;
+}
+
+/** Keyset cursors are the id of the last item of a page; anything else cannot come from us. */
+export function checkIdCursor(cursor: string | undefined, prefix: string): void {
+  if (cursor !== undefined && !new RegExp(`^${prefix}_[0-9a-z]{26}$`).test(cursor)) throw invalid('/cursor', 'not a cursor from a previous page');
+}
+
+/** The store was asked for `limit + 1` items, so a full page knows whether another follows. */
+export function keysetPage<T extends { id: string }>(fetched: T[], limit: number): { items: T[]; nextCursor: string | null } {
+  const items = fetched.slice(0, limit);
+  return { items, nextCursor: fetched.length > limit ? (items.at(-1)?.id ?? null) : null };
 }

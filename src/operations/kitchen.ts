@@ -1,10 +1,7 @@
 /** Staff moving an order through the lifecycle. */
 import { Type } from '@sinclair/typebox';
-import { statusEventType } from '../domain/events.ts';
-import { transition } from '../domain/order.ts';
 import { defineOperation, staff } from '../core/operation.ts';
-import { checkVersion, loadVisibleOrder, saveOrder } from './guards.ts';
-import { orderEvent } from './orders.ts';
+import { moveOrder } from './guards.ts';
 import { ExpectedVersion, Id, Order, OrderStatus, Strict } from './schemas.ts';
 
 export const setOrderStatus = defineOperation({
@@ -15,12 +12,5 @@ export const setOrderStatus = defineOperation({
   output: Order,
   roles: staff,
   rest: { method: 'PUT', path: '/orders/{id}/status', ifMatch: 'optional' },
-  async handler(context, { id, status, expectedVersion }) {
-    const current = await loadVisibleOrder(context, id);
-    checkVersion(current, expectedVersion);
-    const order = transition(current, status, context.principal.role, context.now);
-    await saveOrder(context, order);
-    context.emit(orderEvent(statusEventType(status), order));
-    return order;
-  },
+  handler: (context, { id, status, expectedVersion }) => moveOrder(context, id, status, expectedVersion),
 });

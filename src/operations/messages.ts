@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { invalid } from '../domain/errors.ts';
 import { authorOf, type Message as MessageModel } from '../domain/message.ts';
 import { defineOperation, signedIn } from '../core/operation.ts';
-import { loadVisibleOrder, orderSubject } from './guards.ts';
+import { checkIdCursor, keysetPage, loadVisibleOrder, orderSubject } from './guards.ts';
 import { Cursor, Id, Limit, Message, MessageText, Page, Strict } from './schemas.ts';
 
 export const listMessages = defineOperation({
@@ -15,11 +15,9 @@ export const listMessages = defineOperation({
   roles: signedIn,
   rest: { method: 'GET', path: '/orders/{orderId}/messages' },
   async handler(context, { orderId, limit, cursor }) {
-    if (cursor !== undefined && !/^msg_[0-9a-z]{26}$/.test(cursor)) throw invalid('/cursor', 'not a cursor from a previous page');
+    checkIdCursor(cursor, 'msg');
     await loadVisibleOrder(context, orderId);
-    const items = await context.store.messages.list(orderId, cursor, limit + 1);
-    const page = items.slice(0, limit);
-    return { items: page, nextCursor: items.length > limit ? (page.at(-1)?.id ?? null) : null };
+    return keysetPage(await context.store.messages.list(orderId, cursor, limit + 1), limit);
   },
 });
 

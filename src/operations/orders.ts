@@ -1,19 +1,14 @@
 /** Guest-facing order operations: place, read, list, change items, cancel. */
 import { Type } from '@sinclair/typebox';
 import type { MenuItem } from '../domain/menu.ts';
-import { changeItems, priceItems, transition, type Order as OrderModel, type OrderItemRequest } from '../domain/order.ts';
-import { invalid } from '../domain/errors.ts';
+import { changeItems, priceItems, type Order as OrderModel, type OrderItemRequest } from '../domain/order.ts';
 import { defineOperation, signedIn, type OperationContext } from '../core/operation.ts';
-import { checkVersion, loadVisibleOrder, orderSubject, saveOrder } from './guards.ts';
+import { checkIdCursor, checkVersion, keysetPage, loadVisibleOrder, moveOrder, orderEvent, saveOrder } from './guards.ts';
 import { Cursor, ExpectedVersion, Id, Limit, Order, OrderItemRequests, OrderStatus, Page, Strict } from './schemas.ts';
 
 async function price(context: OperationContext, requested: OrderItemRequest[]) {
   const menuItems = await context.store.menu.getMany([...new Set(requested.map((item) => item.menuItemId))]);
   return priceItems(requested, new Map(menuItems.map((item): [string, MenuItem] => [item.id, item])));
-}
-
-export function orderEvent(type: Parameters<OperationContext['emit']>[0]['type'], order: OrderModel) {
-  return { type, subject: orderSubject(order.id), data: order, audience: order.guestId };
 }
 
 export const placeOrder = defineOperation({
@@ -72,11 +67,9 @@ export const listOrders = defineOperation({
   roles: signedIn,
   rest: { method: 'GET', path: '/orders' },
   async handler({ store, principal }, { status, limit, cursor }) {
-    if (cursor !== undefined && !/^ord_[0-9a-z]{26}$/.test(cursor)) throw invalid('/cursor', 'not a cursor from a previous page');
+    checkIdCursor(cursor, 'ord');
     const guestId = principal.role === 'guest' ? principal.id : undefined;
-    const items = await store.orders.list({ guestId, status, beforeId: cursor, limit: limit + 1 });
-    const page = items.slice(0, limit);
-    return { items: page, nextCursor: items.length > limit ? (page.at(-1)?.id ?? null) : null };
+    return keysetPage(await store.orders.list({ guestId, status, beforeId: cursor, limit: limit + 1 }), limit);
   },
 });
 
@@ -106,12 +99,5 @@ export const cancelOrder = defineOperation({
   output: Order,
   roles: signedIn,
   rest: { method: 'DELETE', path: '/orders/{id}', ifMatch: 'optional' },
-  async handler(context, { id, expectedVersion }) {
-    const current = await loadVisibleOrder(context, id);
-    checkVersion(current, expectedVersion);
-    const order = transition(current, 'cancelled', context.principal.role, context.now);
-    await saveOrder(context, order);
-    context.emit(orderEvent('order.cancelled', order));
-    return order;
-  },
+  handler: (context, { id, expectedVersion }) => moveOrder(context, id, 'cancelled', expectedVersion),
 });
