@@ -1,11 +1,15 @@
 /**
  * The embedded store: SQLite through better-sqlite3 in WAL mode. One connection serves the
- * process, so writers are serialised and sequences follow commit order without extra locking.
+ * process, so writers are serialised and sequences follow commit order without extra locking;
+ * writers arriving together share one COMMIT (group commit), and the committed menu is kept in memory.
  */
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Store } from '../../core/store.ts';
 import { createSession } from '../kysely-store.ts';
+import { createGroupCommit } from './sqlite-group-commit.ts';
+import { createMenuCache } from './sqlite-menu-cache.ts';
+import { withStatementCache } from './sqlite-statement-cache.ts';
 import { migrationProvider } from '../migrations.ts';
 import type { Database as Schema } from '../schema.ts';
 
@@ -25,17 +29,26 @@ export async function createSqliteStore({ file, synchronous = 'full' }: SqliteSt
   connection.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
 
   const { error } = await new Migrator({ db, provider: migrationProvider('sqlite') }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
 
   // One connection means appends are already serialised; nothing more to lock.
   const options = { lockEventLog: async () => {} };
+  const groupCommit = createGroupCommit(db);
+  const root = createSession(db, options);
+  const dataVersion = connection.prepare('pragma data_version').pluck();
+  const menuCache = createMenuCache(root.menu, () => dataVersion.get() as number);
   return {
     kind: 'sqlite',
-    ...createSession(db, options),
-    transaction: (work) => db.transaction().execute((trx) => work(createSession(trx, options))),
+    ...root,
+    menu: menuCache.root,
+    transaction: (work) =>
+      groupCommit((trx) => {
+        const session = createSession(trx, options);
+        return work({ ...session, menu: menuCache.watchWrites(session.menu) });
+      }),
     async ping() {
       connection.prepare('select 1').get();
     },

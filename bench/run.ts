@@ -1,0 +1,106 @@
+/**
+ * `npm run bench`: runs the benchmarks of bench/suites.ts and writes bench/results/<time>.json,
+ * latest.json and latest.md. Settings: BENCH_SECONDS (5), BENCH_ROUNDS (5), BENCH_WARMUP_SECONDS (2),
+ * BENCH_QUICK=1 (1 s × 1 round, no warm-up), BENCH_ONLY=name,… , BENCH_RESULTS_DIR, BENCH_PROFILE_DIR.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { runBenchmark } from './harness.ts';
+import { detectPinning, LoadWorker, repoRoot } from './processes.ts';
+import { toMarkdown, type BenchReport } from './report.ts';
+import { benchmarks as allBenchmarks, type Benchmark } from './suites.ts';
+
+export interface RunOptions {
+  seconds: number;
+  rounds: number;
+  warmupSeconds: number;
+  /** Names to run, or a group such as `rest` for every `rest.…`; all when null. */
+  only: string[] | null;
+  resultsDir: string;
+  profileDir?: string | undefined;
+  log(line: string): void;
+}
+
+function positive(name: string, value: string | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0 || (!allowZero && parsed === 0)) throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, not "${value}"`);
+  return parsed;
+}
+
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions {
+  const quick = env['BENCH_QUICK'] === '1';
+  return {
+    seconds: positive('BENCH_SECONDS', env['BENCH_SECONDS'], quick ? 1 : 5),
+    rounds: Math.round(positive('BENCH_ROUNDS', env['BENCH_ROUNDS'], quick ? 1 : 5)),
+    warmupSeconds: positive('BENCH_WARMUP_SECONDS', env['BENCH_WARMUP_SECONDS'], quick ? 0 : 2, true),
+    only: env['BENCH_ONLY'] ? env['BENCH_ONLY'].split(',').map((name) => name.trim()).filter((name) => name !== '') : null,
+    resultsDir: env['BENCH_RESULTS_DIR'] ?? join(repoRoot, 'bench', 'results'),
+    profileDir: env['BENCH_PROFILE_DIR'] || undefined,
+    log: (line) => console.error(line),
+  };
+}
+
+function selected(only: string[] | null): Benchmark[] {
+  if (only === null) return allBenchmarks;
+  const chosen = allBenchmarks.filter((benchmark) => only.some((name) => benchmark.name === name || benchmark.name.startsWith(`${name}.`)));
+  if (chosen.length === 0) throw new Error(`BENCH_ONLY=${only.join(',')} matches none of: ${allBenchmarks.map((benchmark) => benchmark.name).join(', ')}`);
+  return chosen;
+}
+
+function gitCommit(): string | null {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
+  if (head.status !== 0) return null;
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot, encoding: 'utf8' }).stdout.trim() !== '';
+  return `${head.stdout.trim()}${dirty ? '+changes' : ''}`;
+}
+
+/** Runs the chosen benchmarks and writes the results; returns the report and where it went. */
+export async function runBench(options: RunOptions): Promise<{ report: BenchReport; jsonFile: string; markdown: string }> {
+  const benchmarks = selected(options.only);
+  const startedAt = new Date().toISOString();
+  const pinning = detectPinning();
+  if (!pinning.pinned) options.log(`not pinning to CPUs: ${pinning.reason ?? 'unknown'}`);
+  const results = [];
+  const load = new LoadWorker();
+  try {
+    for (const benchmark of benchmarks) {
+      options.log(`${benchmark.name}: ${benchmark.title}`);
+      results.push(await runBenchmark(benchmark, load, options));
+    }
+  } finally {
+    await load.close();
+  }
+  const report: BenchReport = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    command: 'npm run bench',
+    settings: { seconds: options.seconds, rounds: options.rounds, warmupSeconds: options.warmupSeconds, only: options.only },
+    machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: process.platform, pinning },
+    commit: gitCommit(),
+    benchmarks: results,
+  };
+  mkdirSync(options.resultsDir, { recursive: true });
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  const jsonFile = join(options.resultsDir, `${startedAt.replace(/[:.]/g, '-')}.json`);
+  const markdown = toMarkdown(report);
+  writeFileSync(jsonFile, json);
+  writeFileSync(join(options.resultsDir, 'latest.json'), json);
+  writeFileSync(join(options.resultsDir, 'latest.md'), markdown);
+  return { report, jsonFile, markdown };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runBench(optionsFromEnv()).then(
+    ({ markdown, jsonFile }) => {
+      process.stdout.write(`\n${markdown}\nresults: ${jsonFile}\n`);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
