@@ -1,11 +1,21 @@
 /** The /docs page renders the API in a real browser with no network beyond Bistro itself (no CDN). */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 
 let node: TestNode;
+
+/** Collects every request the page makes anywhere but Bistro: an offline page makes none. */
+function foreignRequests(page: Page): string[] {
+  const foreign: string[] = [];
+  page.on('request', (request) => {
+    if (!request.url().startsWith(node.url) && !request.url().startsWith('data:')) foreign.push(request.url());
+  });
+  return foreign;
+}
+
 let browser: Browser;
 before(async () => {
   node = await startTestNode();
@@ -18,10 +28,7 @@ after(async () => {
 
 test('the docs page lists the operations and loads nothing from outside', async () => {
   const page = await browser.newPage();
-  const foreign: string[] = [];
-  page.on('request', (request) => {
-    if (!request.url().startsWith(node.url) && !request.url().startsWith('data:')) foreign.push(request.url());
-  });
+  const foreign = foreignRequests(page);
   await page.goto(`${node.url}/docs`);
   await page.waitForSelector('.opblock', { timeout: 15_000 });
   const summaries = await page.locator('.opblock-summary-path').allInnerTexts();
@@ -33,10 +40,7 @@ test('the docs page lists the operations and loads nothing from outside', async 
 
 test('GraphiQL renders from local assets and runs a query', async () => {
   const page = await browser.newPage();
-  const foreign: string[] = [];
-  page.on('request', (request) => {
-    if (!request.url().startsWith(node.url) && !request.url().startsWith('data:')) foreign.push(request.url());
-  });
+  const foreign = foreignRequests(page);
   await page.goto(`${node.url}/graphql`);
   await page.waitForSelector('.graphiql-container', { timeout: 15_000 });
   const answer = await page.evaluate(async () => {
