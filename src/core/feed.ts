@@ -35,6 +35,8 @@ export interface Feed {
   waitForNew(after: number, timeoutMs: number, signal?: AbortSignal): Promise<void>;
   /** The log grew to `sequence` (rung after commits). */
   ring(sequence: number): void;
+  /** The highest sequence this node has heard of: it changes whenever the log grows. */
+  head(): number;
 }
 
 export function createFeed(store: Store): Feed {
@@ -63,6 +65,8 @@ export function createFeed(store: Store): Feed {
         signal?.addEventListener('abort', done);
       });
     },
+
+    head: () => highest,
 
     ring(sequence) {
       if (sequence <= highest) return;

@@ -41,6 +41,11 @@ export interface Operation<I extends TSchema = TSchema, O extends TSchema = TSch
   output: O;
   roles: readonly Role[];
   rest?: RestBinding;
+  /**
+   * Anyone may call it and the output depends only on the input and the log: the same for every
+   * caller, unchanged until the log grows. Adapters may keep ready-made answers until then.
+   */
+  sharedRead?: true;
   /** Accepts `idempotencyKey`: the same key replays the first answer (IETF Idempotency-Key draft). */
   idempotent?: boolean;
   handler(context: OperationContext, input: Static<I>): Promise<Static<O>>;

@@ -23,6 +23,7 @@ export const listMenu = defineOperation({
   input: Strict({ category: Type.Optional(Category) }),
   output: Page(MenuItem, 'MenuPage'),
   roles: allRoles,
+  sharedRead: true,
   rest: { method: 'GET', path: '/menu' },
   async handler({ store }, { category }) {
     // The whole menu is one page: a restaurant's menu is small, and a guest reads it whole.
@@ -38,6 +39,7 @@ export const getMenuItem = defineOperation({
   input: Strict({ id: MenuItemId }),
   output: MenuItem,
   roles: allRoles,
+  sharedRead: true,
   rest: { method: 'GET', path: '/menu/{id}' },
   handler: (context, { id }) => loadMenuItem(context, id),
 });

@@ -9,6 +9,7 @@ import type { Core } from '../../core/core.ts';
 import type { AnyOperation, HttpMethod, RestBinding } from '../../core/operation.ts';
 import { sendProblem } from '../http/problem.ts';
 import { BistroError, invalid } from '../../domain/errors.ts';
+import { createAnswerCache, type CachedAnswer } from './answer-cache.ts';
 import { etagFor, noneMatch, versionFromEtag } from './etag.ts';
 
 export function toFastifyPath(path: string): string {
@@ -71,27 +72,41 @@ function inputFrom(operation: AnyOperation, rest: RestBinding, request: FastifyR
   return { ...fromMessage, ...params, ...fromHeaders };
 }
 
-async function answer(core: Core, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply) {
-  const principal = await core.authenticate(request.headers.authorization);
-  const { output, replayed } = await core.invoke(operation.name, inputFrom(operation, rest, request), principal);
-  if (replayed) reply.header('idempotent-replayed', 'true');
-  if (rest.status === 204) return reply.code(204).send();
-
-  const body = JSON.stringify(output);
-  const etag = etagFor(output, body);
+function sendJson(request: FastifyRequest, reply: FastifyReply, rest: RestBinding, { body, etag }: CachedAnswer) {
   reply.header('etag', etag);
   if (rest.method === 'GET' && noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
-  if (rest.location) reply.header('location', (rest.location as (out: unknown) => string)(output));
   return reply
     .code(rest.status ?? 200)
     .header('content-type', 'application/json; charset=utf-8')
     .send(body);
 }
 
+type AnswerCache = ReturnType<typeof createAnswerCache>;
+
+async function answer(core: Core, cache: AnswerCache, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply) {
+  const principal = await core.authenticate(request.headers.authorization);
+  const shared = operation.sharedRead === true && operation.roles.includes('anonymous');
+  const readAt = core.feed.head();
+  if (shared) {
+    const cached = cache.get(request.url);
+    if (cached) return sendJson(request, reply, rest, cached);
+  }
+  const { output, replayed } = await core.invoke(operation.name, inputFrom(operation, rest, request), principal);
+  if (replayed) reply.header('idempotent-replayed', 'true');
+  if (rest.status === 204) return reply.code(204).send();
+
+  const body = JSON.stringify(output);
+  const etag = etagFor(output, body);
+  if (shared) cache.set(request.url, { body, etag }, readAt);
+  if (rest.location) reply.header('location', (rest.location as (out: unknown) => string)(output));
+  return sendJson(request, reply, rest, { body, etag });
+}
+
 const methods: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 export function registerRestRoutes(app: FastifyInstance, core: Core): void {
   const allowed = new Map<string, HttpMethod[]>();
+  const cache = createAnswerCache(core.feed);
   for (const operation of core.catalogue.list()) {
     const rest = operation.rest;
     if (!rest) continue;
@@ -99,7 +114,7 @@ export function registerRestRoutes(app: FastifyInstance, core: Core): void {
     app.route({
       method: rest.method,
       url: toFastifyPath(rest.path),
-      handler: (request, reply) => answer(core, operation, rest, request, reply),
+      handler: (request, reply) => answer(core, cache, operation, rest, request, reply),
     });
   }
   // A known resource asked with a method it lacks is a 405 naming what it has (RFC 9110 §15.5.6), not a 404.
