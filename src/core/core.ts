@@ -27,7 +27,7 @@ export interface CoreOptions {
 
 export function createCore({ store, operations, adminToken, clock, onCommit }: CoreOptions): Core {
   const catalogue = createCatalogue(operations);
-  const feed = createFeed(store);
+  const feed = createFeed();
   const invoke = createInvoker({
     store,
     catalogue,

@@ -1,13 +1,12 @@
 /**
- * The feed: how every event-driven pattern reads the log. `read` pages through what a principal
- * may see; `waitForNew` parks a reader until the log grows past its cursor (the local doorbell,
- * rung after each commit on this node and, with a bus, by other nodes).
+ * The feed: how every event-driven pattern reads the log. `readEvents` pages through what a
+ * principal may see; the doorbell (`ring`/`head`) tells this node how far the log has grown.
+ * Waiting readers (long polling, SSE, WebSocket) will park on it when those patterns arrive.
  */
-import { EventEmitter } from 'node:events';
 import type { CloudEvent, EventType } from '../domain/events.ts';
 import type { Principal } from '../domain/roles.ts';
 import { formatCursor } from './cursor.ts';
-import type { Store, StoreSession } from './store.ts';
+import type { StoreSession } from './store.ts';
 import { audiencesFor } from './visibility.ts';
 
 export interface FeedPage {
@@ -30,48 +29,18 @@ export async function readEvents(store: StoreSession, principal: Principal, { af
 }
 
 export interface Feed {
-  read(principal: Principal, query: FeedQuery): Promise<FeedPage>;
-  /** Resolves once the log may hold something after `after`, or when `timeoutMs` passes or `signal` aborts. */
-  waitForNew(after: number, timeoutMs: number, signal?: AbortSignal): Promise<void>;
-  /** The log grew to `sequence` (rung after commits). */
+  /** The log grew to `sequence` (rung after commits on this node, and later by the bus). */
   ring(sequence: number): void;
   /** The highest sequence this node has heard of: it changes whenever the log grows. */
   head(): number;
 }
 
-export function createFeed(store: Store): Feed {
-  const doorbell = new EventEmitter();
-  doorbell.setMaxListeners(0);
+export function createFeed(): Feed {
   let highest = 0;
-
   return {
-    read: (principal, query) => readEvents(store, principal, query),
-
-    async waitForNew(after, timeoutMs, signal) {
-      if (highest === 0) highest = await store.events.lastSequence();
-      if (highest > after || signal?.aborted) return;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          doorbell.off('ring', onRing);
-          signal?.removeEventListener('abort', done);
-          resolve();
-        };
-        const onRing = (sequence: number) => {
-          if (sequence > after) done();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        doorbell.on('ring', onRing);
-        signal?.addEventListener('abort', done);
-      });
-    },
-
     head: () => highest,
-
     ring(sequence) {
-      if (sequence <= highest) return;
-      highest = sequence;
-      doorbell.emit('ring', sequence);
+      if (sequence > highest) highest = sequence;
     },
   };
 }
