@@ -1,9 +1,8 @@
 /** The core's public surface: what every pattern is handed, and all it may use. */
-import type { CloudEvent } from '../domain/events.ts';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { createCatalogue, type Catalogue } from './catalogue.ts';
 import { createFeed, type Feed } from './feed.ts';
-import { createInvoker, type Invoke } from './invoke.ts';
+import { createInvoker, type CommitListener, type Invoke } from './invoke.ts';
 import type { AnyOperation } from './operation.ts';
 import type { Store } from './store.ts';
 
@@ -12,32 +11,47 @@ export interface Core {
   invoke: Invoke;
   authenticate: Authenticator['authenticate'];
   feed: Feed;
+  /** Adds a listener told of every commit on this node (after the feed); returns how to remove it. */
+  onCommit(listener: CommitListener): () => void;
+  /** Reads where the log is; call once before serving. */
+  start(): Promise<void>;
   /** Throws when the node cannot serve (the database does not answer). */
   checkReady(): Promise<void>;
+  /** The node's clock: every invocation reads it once. */
+  clock: () => Date;
 }
 
 export interface CoreOptions {
   store: Store;
   operations: readonly AnyOperation[];
   adminToken: string;
+  /** @default the wall clock; tests pass a fixed or stepping one. */
   clock?: () => Date;
-  /** Told of every commit on this node, after the feed; a bus publishes from here. */
-  onCommit?: (events: readonly CloudEvent[]) => void;
+  /** Where failures that must not fail a request go (a commit listener that threw). @default console.error */
+  logError?: (error: unknown, where: string) => void;
 }
 
-export function createCore({ store, operations, adminToken, clock, onCommit }: CoreOptions): Core {
+export function createCore({ store, operations, adminToken, clock = () => new Date(), logError = (error, where) => console.error(where, error) }: CoreOptions): Core {
   const catalogue = createCatalogue(operations);
-  const feed = createFeed();
-  const invoke = createInvoker({
-    store,
-    catalogue,
-    ...(clock ? { clock } : {}),
-    onCommit(events) {
-      const last = events.at(-1);
-      if (last) feed.ring(Number(last.sequence));
-      onCommit?.(events);
-    },
-  });
+  const feed = createFeed({ store, logError });
+  // The feed listens first, so every other listener can rely on the feed already knowing the commit.
+  const commitListeners: CommitListener[] = [(events) => feed.publish(events)];
+  const invoke = createInvoker({ store, catalogue, commitListeners, logError, clock });
   const authenticator = createAuthenticator(store, adminToken);
-  return { catalogue, invoke, authenticate: (authorization) => authenticator.authenticate(authorization), feed, checkReady: () => store.ping() };
+  return {
+    catalogue,
+    invoke,
+    authenticate: (authorization) => authenticator.authenticate(authorization),
+    feed,
+    onCommit(listener) {
+      commitListeners.push(listener);
+      return () => {
+        const index = commitListeners.indexOf(listener);
+        if (index > 0) commitListeners.splice(index, 1);
+      };
+    },
+    start: () => feed.start(),
+    checkReady: () => store.ping(),
+    clock,
+  };
 }

@@ -26,12 +26,12 @@ export function requestHash(operation: string, input: Record<string, unknown>): 
   return createHash('sha256').update(operation).update('\n').update(canonicalJson(rest)).digest('base64url');
 }
 
-export type Claim = { kind: 'fresh' } | { kind: 'replay'; output: unknown };
+export type Claim = { kind: 'fresh' } | { kind: 'replay'; output: unknown; tag: number | null };
 
 /** Claims `key` for this request in its own short transaction, before the work starts. */
 export async function claimKey(store: Store, principalId: string, key: string, operation: string, hash: string, now: Date): Promise<Claim> {
   return store.transaction(async (session) => {
-    const record = { principalId, key, operation, requestHash: hash, state: 'pending' as const, response: null, createdAt: now.toISOString() };
+    const record = { principalId, key, operation, requestHash: hash, state: 'pending' as const, response: null, responseTag: null, createdAt: now.toISOString() };
     const existing = await session.idempotency.find(principalId, key);
     if (!existing) {
       await session.idempotency.insert(record);
@@ -40,7 +40,7 @@ export async function claimKey(store: Store, principalId: string, key: string, o
     if (existing.operation !== operation || existing.requestHash !== hash) {
       throw new BistroError('idempotency_key_reused');
     }
-    if (existing.state === 'done') return { kind: 'replay', output: JSON.parse(existing.response ?? 'null') as unknown };
+    if (existing.state === 'done') return { kind: 'replay', output: JSON.parse(existing.response ?? 'null') as unknown, tag: existing.responseTag };
     if (now.getTime() - Date.parse(existing.createdAt) < abandonedAfterMs) throw new BistroError('idempotency_key_in_progress');
     await session.idempotency.replacePending(record);
     return { kind: 'fresh' };
@@ -48,8 +48,8 @@ export async function claimKey(store: Store, principalId: string, key: string, o
 }
 
 /** Stores the answer inside the operation's own transaction, so key and effect commit together. */
-export async function completeKey(session: StoreSession, principalId: string, key: string, output: unknown): Promise<void> {
-  await session.idempotency.complete(principalId, key, JSON.stringify(output));
+export async function completeKey(session: StoreSession, principalId: string, key: string, output: unknown, tag: number | undefined): Promise<void> {
+  await session.idempotency.complete(principalId, key, JSON.stringify(output), tag ?? null);
 }
 
 /** The work failed and changed nothing: free the key so a corrected retry may use it. */

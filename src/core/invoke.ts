@@ -1,33 +1,51 @@
 /**
  * invoke(operation, input, principal): the one way any pattern changes or reads Bistro.
  * Authorize, validate, run the handler in one transaction that also appends its events
- * (a transactional outbox), then ring the commit listeners.
+ * (a transactional outbox), then tell the commit listeners.
  */
-import type { NewEvent, CloudEvent } from '../domain/events.ts';
+import { changesSubject, type LoggedEvent, type NewEvent } from '../domain/events.ts';
 import { BistroError } from '../domain/errors.ts';
 import type { Principal } from '../domain/roles.ts';
 import type { Catalogue } from './catalogue.ts';
 import { claimKey, completeKey, releaseKey, requestHash } from './idempotency.ts';
 import { newId } from './ids.ts';
-import type { OperationContext } from './operation.ts';
+import type { AnyOperation, OperationContext } from './operation.ts';
 import type { EventToAppend, Store, StoreSession } from './store.ts';
 
 export const eventSource = '/bistro';
+
+export interface InvokeOptions {
+  /**
+   * The change tag the caller read (REST If-Match): the change goes through only if the resource
+   * is still at it, else `version_mismatch`. Checked once the handler has found the resource, so
+   * a resource the caller may not see stays `not_found`.
+   */
+  ifMatch?: number | undefined;
+}
 
 export interface InvokeResult {
   output: unknown;
   /** True when an idempotency key replayed an earlier answer. */
   replayed: boolean;
+  /**
+   * The change tag of the one resource the operation read or changed: the sequence of the last
+   * event that changed it, as it was when this answer was made (a replay repeats the first one's). Absent for lists.
+   */
+  tag?: number;
 }
 
-export type Invoke = (name: string, input: unknown, principal: Principal) => Promise<InvokeResult>;
+export type Invoke = (name: string, input: unknown, principal: Principal, options?: InvokeOptions) => Promise<InvokeResult>;
+
+/** Told of every commit's events (possibly none) after the COMMIT. */
+export type CommitListener = (events: readonly LoggedEvent[]) => void;
 
 export interface InvokerDeps {
   store: Store;
   catalogue: Catalogue;
-  /** Called after each commit with the events it appended (possibly none). Must not throw. */
-  onCommit: (events: readonly CloudEvent[]) => void;
-  clock?: () => Date;
+  /** Run after each COMMIT, in order; one that throws is logged and the others still run. */
+  commitListeners: readonly CommitListener[];
+  logError: (error: unknown, where: string) => void;
+  clock: () => Date;
 }
 
 function toAppend(event: NewEvent, time: string): EventToAppend {
@@ -44,8 +62,34 @@ function toAppend(event: NewEvent, time: string): EventToAppend {
   };
 }
 
-export function createInvoker({ store, catalogue, onCommit, clock = () => new Date() }: InvokerDeps): Invoke {
-  return async function invoke(name, rawInput, principal) {
+/** The tag this command leaves `subject` with: its last change appended here, else what the log says. */
+async function tagAfterCommit(session: StoreSession, subject: string, appended: readonly LoggedEvent[]): Promise<number> {
+  const last = appended.findLast(({ event }) => event.subject === subject && changesSubject(event.type));
+  return last ? Number(last.event.sequence) : session.events.lastChangeOf(subject);
+}
+
+export function createInvoker({ store, catalogue, commitListeners, logError, clock }: InvokerDeps): Invoke {
+  /** A committed write stays a success whatever a listener does: the client must not retry it. */
+  function notify(events: readonly LoggedEvent[]): void {
+    for (const listener of commitListeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        logError(error, 'commit listener');
+      }
+    }
+  }
+
+  async function runQuery(operation: AnyOperation, input: Record<string, unknown>, context: OperationContext): Promise<InvokeResult> {
+    // The tag is read before the resource: a change in between makes the tag older than the body,
+    // which costs a client one extra download, never a wrong "not modified".
+    const subject = operation.subjectOf?.(input, undefined);
+    const tag = subject === undefined ? undefined : await store.events.lastChangeOf(subject);
+    const output = await operation.handler(context, input);
+    return tag === undefined ? { output, replayed: false } : { output, replayed: false, tag };
+  }
+
+  return async function invoke(name, rawInput, principal, options = {}) {
     const entry = catalogue.get(name);
     if (!entry) throw new BistroError('not_found', `There is no operation "${name}".`);
     const { operation, validate } = entry;
@@ -56,40 +100,51 @@ export function createInvoker({ store, catalogue, onCommit, clock = () => new Da
     validate(input);
 
     const now = clock();
+    const nowIso = now.toISOString();
     const context = (session: StoreSession, events: NewEvent[]): OperationContext => ({
       principal,
       store: session,
-      now: now.toISOString(),
-      newId,
+      now: nowIso,
+      newId: (prefix) => newId(prefix, now.getTime()),
       emit: (event) => {
         if (operation.kind === 'query') throw new Error(`query ${name} tried to emit ${event.type}`);
         events.push(event);
       },
     });
 
-    if (operation.kind === 'query') {
-      return { output: await operation.handler(context(store, []), input), replayed: false };
-    }
+    if (operation.kind === 'query') return runQuery(operation, input, context(store, []));
 
     const key = operation.idempotent ? (input['idempotencyKey'] as string | undefined) : undefined;
     if (key !== undefined) {
       const claim = await claimKey(store, principal.id, key, name, requestHash(name, input), now);
-      if (claim.kind === 'replay') return { output: claim.output, replayed: true };
+      if (claim.kind === 'replay') return claim.tag === null ? { output: claim.output, replayed: true } : { output: claim.output, replayed: true, tag: claim.tag };
     }
 
+    let committed: { output: unknown; appended: LoggedEvent[]; tag: number | undefined };
     try {
-      const { output, appended } = await store.transaction(async (session) => {
+      committed = await store.transaction(async (session) => {
         const events: NewEvent[] = [];
-        const result = await operation.handler(context(session, events), input);
-        if (key !== undefined) await completeKey(session, principal.id, key, result);
-        const stamped = await session.events.append(events.map((event) => toAppend(event, now.toISOString())));
-        return { output: result, appended: stamped };
+        const output = await operation.handler(context(session, events), input);
+        if (options.ifMatch !== undefined) {
+          const subject = operation.subjectOf?.(input, output);
+          if (subject === undefined) throw new Error(`${name} names no resource, so it cannot honour If-Match`);
+          // Before this command's own events are appended: the tag the resource had when the change began.
+          if ((await session.events.lastChangeOf(subject)) !== options.ifMatch) {
+            throw new BistroError('version_mismatch', 'The resource changed since you read it: read it again for its current ETag.');
+          }
+        }
+        const appended = await session.events.append(events.map((event) => toAppend(event, nowIso)));
+        const subject = operation.subjectOf?.(input, output);
+        const tag = subject === undefined ? undefined : await tagAfterCommit(session, subject, appended);
+        if (key !== undefined) await completeKey(session, principal.id, key, output, tag);
+        return { output, appended, tag };
       });
-      onCommit(appended);
-      return { output, replayed: false };
     } catch (error) {
       if (key !== undefined) await releaseKey(store, principal.id, key);
       throw error;
     }
+    // Past this point the write is durable: nothing below may turn it into an error.
+    notify(committed.appended);
+    return committed.tag === undefined ? { output: committed.output, replayed: false } : { output: committed.output, replayed: false, tag: committed.tag };
   };
 }

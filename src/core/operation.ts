@@ -46,6 +46,11 @@ export interface Operation<I extends TSchema = TSchema, O extends TSchema = TSch
    * caller, unchanged until the log grows. Adapters may keep ready-made answers until then.
    */
   sharedRead?: true;
+  /**
+   * The subject (`orders/ord_…`) of the one resource this operation reads or changes, so core can
+   * give its change tag (REST's ETag) and honour If-Match. Queries are asked with no output yet.
+   */
+  subjectOf?(input: Static<I>, output: Static<O> | undefined): string | undefined;
   /** Accepts `idempotencyKey`: the same key replays the first answer (IETF Idempotency-Key draft). */
   idempotent?: boolean;
   handler(context: OperationContext, input: Static<I>): Promise<Static<O>>;

@@ -2,7 +2,7 @@
  * The store as core sees it: small repositories over one transaction. Backends live in
  * src/store/* and implement this; core never imports them.
  */
-import type { Audience, CloudEvent, EventType } from '../domain/events.ts';
+import type { Audience, CloudEvent, EventType, LoggedEvent } from '../domain/events.ts';
 import type { MenuItem } from '../domain/menu.ts';
 import type { Message } from '../domain/message.ts';
 import type { Order, OrderStatus } from '../domain/order.ts';
@@ -25,6 +25,8 @@ export interface IdempotencyRecord {
   state: 'pending' | 'done';
   /** JSON of the stored output once done. */
   response: string | null;
+  /** The change tag the first answer carried (REST's ETag), so a replay repeats it too. */
+  responseTag: number | null;
   createdAt: string;
 }
 
@@ -36,10 +38,8 @@ export interface EventToAppend extends Omit<CloudEvent, 'sequence'> {
 export interface EventQuery {
   after: number;
   types?: readonly EventType[] | undefined;
-  /** null: every audience (staff). */
+  /** null: every audience (staff, and the feed, which sorts events out in memory). */
   audiences: readonly string[] | null;
-  /** Only events whose subject is one of these. */
-  subjects?: readonly string[] | undefined;
   limit: number;
 }
 
@@ -81,7 +81,7 @@ export interface StoreSession {
     /** False when a record for the key exists already. */
     insert(record: IdempotencyRecord): Promise<boolean>;
     replacePending(record: IdempotencyRecord): Promise<void>;
-    complete(principalId: string, key: string, response: string): Promise<void>;
+    complete(principalId: string, key: string, response: string, responseTag: number | null): Promise<void>;
     delete(principalId: string, key: string): Promise<void>;
   };
   meta: {
@@ -90,14 +90,18 @@ export interface StoreSession {
   };
   events: {
     /** Appends in order; sequences strictly increase in commit order. */
-    append(events: readonly EventToAppend[]): Promise<CloudEvent[]>;
-    read(query: EventQuery): Promise<CloudEvent[]>;
+    append(events: readonly EventToAppend[]): Promise<LoggedEvent[]>;
+    read(query: EventQuery): Promise<LoggedEvent[]>;
     lastSequence(): Promise<number>;
+    /**
+     * The sequence of the last event that changed `subject` (see `changesSubject`), 0 if none:
+     * the resource's change tag. A deleted and re-created resource gets a new one.
+     */
+    lastChangeOf(subject: string): Promise<number>;
   };
 }
 
 export interface Store extends StoreSession {
-  readonly kind: 'sqlite' | 'postgres';
   /** Runs `work` in one transaction; everything it wrote commits together or not at all. */
   transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T>;
   ping(): Promise<void>;

@@ -44,6 +44,21 @@ export interface CloudEvent {
   data: unknown;
 }
 
+/** An event as the log keeps it: the CloudEvent, and who may see it (never sent on the wire). */
+export interface LoggedEvent {
+  event: CloudEvent;
+  audience: Audience;
+}
+
+/**
+ * Whether an event of this type changes the state of its subject. A message posted on an order
+ * names the order as its subject but leaves the order as it was, so it must not make the order's
+ * ETag change or wake a client waiting for the order to change.
+ */
+export function changesSubject(type: EventType): boolean {
+  return type !== 'order.message.posted';
+}
+
 export function statusEventType(status: OrderStatus): EventType {
   return status === 'placed' ? 'order.placed' : `order.${status}`;
 }

@@ -1,7 +1,7 @@
 /** Staff moving an order through the lifecycle. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation, staff } from '../core/operation.ts';
-import { moveOrder } from './guards.ts';
+import { moveOrder, orderSubject } from './guards.ts';
 import { ExpectedVersion, Id, Order, OrderStatus, Strict } from './schemas.ts';
 
 export const setOrderStatus = defineOperation({
@@ -12,5 +12,6 @@ export const setOrderStatus = defineOperation({
   output: Order,
   roles: staff,
   rest: { method: 'PUT', path: '/orders/{id}/status', ifMatch: 'optional' },
+  subjectOf: ({ id }) => orderSubject(id),
   handler: (context, { id, status, expectedVersion }) => moveOrder(context, id, status, expectedVersion),
 });

@@ -6,8 +6,10 @@ import { adminOnly, allRoles, defineOperation, type OperationContext } from '../
 import { checkVersion } from './guards.ts';
 import { Category, ExpectedVersion, MenuItem, MenuItemId, Page, Strict, menuItemFields } from './schemas.ts';
 
+const menuSubject = (id: string) => `menu/${id}`;
+
 function menuItemEvent(type: 'menu.item.created' | 'menu.item.updated' | 'menu.item.deleted', item: { id: string }) {
-  return { type, subject: `menu/${item.id}`, data: item, audience: 'public' } as const;
+  return { type, subject: menuSubject(item.id), data: item, audience: 'public' } as const;
 }
 
 async function loadMenuItem(context: OperationContext, id: string): Promise<MenuItemModel> {
@@ -41,6 +43,7 @@ export const getMenuItem = defineOperation({
   roles: allRoles,
   sharedRead: true,
   rest: { method: 'GET', path: '/menu/{id}' },
+  subjectOf: ({ id }) => menuSubject(id),
   handler: (context, { id }) => loadMenuItem(context, id),
 });
 
@@ -52,6 +55,7 @@ export const createMenuItem = defineOperation({
   output: MenuItem,
   roles: adminOnly,
   rest: { method: 'POST', path: '/menu', status: 201, location: (item: MenuItemModel) => `/menu/${item.id}` },
+  subjectOf: ({ id }) => menuSubject(id),
   async handler(context, draft) {
     checkIngredients(draft.ingredients);
     if (await context.store.menu.get(draft.id)) throw new BistroError('already_exists', `A menu item "${draft.id}" exists already.`);
@@ -70,6 +74,7 @@ export const updateMenuItem = defineOperation({
   output: MenuItem,
   roles: adminOnly,
   rest: { method: 'PUT', path: '/menu/{id}', ifMatch: 'optional' },
+  subjectOf: ({ id }) => menuSubject(id),
   async handler(context, { expectedVersion, ...fields }) {
     checkIngredients(fields.ingredients);
     const current = await loadMenuItem(context, fields.id);
@@ -89,6 +94,7 @@ export const deleteMenuItem = defineOperation({
   output: Type.Null(),
   roles: adminOnly,
   rest: { method: 'DELETE', path: '/menu/{id}', status: 204, ifMatch: 'optional' },
+  subjectOf: ({ id }) => menuSubject(id),
   async handler(context, { id, expectedVersion }) {
     checkVersion(await loadMenuItem(context, id), expectedVersion);
     await context.store.menu.delete(id);

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { MenuItem } from '../domain/menu.ts';
 import { changeItems, priceItems, type Order as OrderModel, type OrderItemRequest } from '../domain/order.ts';
 import { defineOperation, signedIn, type OperationContext } from '../core/operation.ts';
-import { checkIdCursor, checkVersion, keysetPage, loadVisibleOrder, moveOrder, orderEvent, saveOrder } from './guards.ts';
+import { checkIdCursor, checkVersion, keysetPage, loadVisibleOrder, moveOrder, orderEvent, orderSubject, saveOrder } from './guards.ts';
 import { Cursor, ExpectedVersion, Id, Limit, Order, OrderItemRequests, OrderStatus, Page, Strict } from './schemas.ts';
 
 async function price(context: OperationContext, requested: OrderItemRequest[]) {
@@ -29,6 +29,7 @@ export const placeOrder = defineOperation({
     location: (order: OrderModel) => `/orders/${order.id}`,
     headers: { 'idempotency-key': 'idempotencyKey' },
   },
+  subjectOf: (_input, order) => order && orderSubject(order.id),
   async handler(context, { items }) {
     const { principal } = context;
     const order: OrderModel = {
@@ -55,6 +56,7 @@ export const getOrder = defineOperation({
   output: Order,
   roles: signedIn,
   rest: { method: 'GET', path: '/orders/{id}' },
+  subjectOf: ({ id }) => orderSubject(id),
   handler: (context, { id }) => loadVisibleOrder(context, id),
 });
 
@@ -81,6 +83,7 @@ export const updateOrder = defineOperation({
   output: Order,
   roles: signedIn,
   rest: { method: 'PATCH', path: '/orders/{id}', ifMatch: 'required' },
+  subjectOf: ({ id }) => orderSubject(id),
   async handler(context, { id, items, expectedVersion }) {
     const current = await loadVisibleOrder(context, id);
     checkVersion(current, expectedVersion);
@@ -99,5 +102,6 @@ export const cancelOrder = defineOperation({
   output: Order,
   roles: signedIn,
   rest: { method: 'DELETE', path: '/orders/{id}', ifMatch: 'optional' },
+  subjectOf: ({ id }) => orderSubject(id),
   handler: (context, { id, expectedVersion }) => moveOrder(context, id, 'cancelled', expectedVersion),
 });

@@ -3,7 +3,7 @@
  * A backend supplies the connection, its transaction and how it serialises event appends.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { CloudEvent, EventType } from '../domain/events.ts';
+import { changesSubject, eventTypes, type EventType, type LoggedEvent } from '../domain/events.ts';
 import type { Category, Ingredient, MenuItem } from '../domain/menu.ts';
 import type { Message, MessageAuthor } from '../domain/message.ts';
 import type { Order, OrderItem, OrderStatus } from '../domain/order.ts';
@@ -62,17 +62,23 @@ const fromOrder = (order: Order): OrderRow => ({
   updated_at: order.updatedAt,
 });
 
-const toEvent = (row: Database['events']): CloudEvent => ({
-  specversion: '1.0',
-  id: row.id,
-  source: row.source,
-  type: row.type as EventType,
-  subject: row.subject,
-  time: row.time,
-  sequence: String(row.seq),
-  datacontenttype: 'application/json',
-  data: JSON.parse(row.data) as unknown,
+const toEvent = (row: Database['events']): LoggedEvent => ({
+  event: {
+    specversion: '1.0',
+    id: row.id,
+    source: row.source,
+    type: row.type as EventType,
+    subject: row.subject,
+    time: row.time,
+    sequence: String(row.seq),
+    datacontenttype: 'application/json',
+    data: JSON.parse(row.data) as unknown,
+  },
+  audience: row.audience,
 });
+
+/** The event types that change their subject, as a list the query can use. */
+const changeTypes = eventTypes.filter(changesSubject);
 
 export interface SessionOptions {
   /** Called first in every append: serialises appenders so sequences follow commit order. */
@@ -196,6 +202,7 @@ export function createSession(db: Db, options: SessionOptions): StoreSession {
           requestHash: row.request_hash,
           state: row.state as IdempotencyRecord['state'],
           response: row.response,
+          responseTag: row.response_tag === null ? null : Number(row.response_tag),
           createdAt: row.created_at,
         };
       },
@@ -209,6 +216,7 @@ export function createSession(db: Db, options: SessionOptions): StoreSession {
             request_hash: record.requestHash,
             state: record.state,
             response: record.response,
+            response_tag: record.responseTag,
             created_at: record.createdAt,
           })
           .onConflict((conflict) => conflict.columns(['principal_id', 'key']).doNothing())
@@ -218,15 +226,15 @@ export function createSession(db: Db, options: SessionOptions): StoreSession {
       async replacePending(record) {
         await db
           .updateTable('idempotency_keys')
-          .set({ state: 'pending', created_at: record.createdAt, response: null })
+          .set({ state: 'pending', created_at: record.createdAt, response: null, response_tag: null })
           .where('principal_id', '=', record.principalId)
           .where('key', '=', record.key)
           .execute();
       },
-      async complete(principalId, key, response) {
+      async complete(principalId, key, response, responseTag) {
         await db
           .updateTable('idempotency_keys')
-          .set({ state: 'done', response })
+          .set({ state: 'done', response, response_tag: responseTag })
           .where('principal_id', '=', principalId)
           .where('key', '=', key)
           .execute();
@@ -268,12 +276,22 @@ export function createSession(db: Db, options: SessionOptions): StoreSession {
         await db.insertInto('events').values(rows).execute();
         return rows.map(toEvent);
       },
-      async read({ after, types, audiences, subjects, limit }) {
+      async read({ after, types, audiences, limit }) {
         let query = db.selectFrom('events').selectAll().where('seq', '>', after);
         if (types !== undefined && types.length > 0) query = query.where('type', 'in', types);
         if (audiences !== null) query = query.where('audience', 'in', audiences);
-        if (subjects !== undefined && subjects.length > 0) query = query.where('subject', 'in', subjects);
         return (await query.orderBy('seq').limit(limit).execute()).map(toEvent);
+      },
+      async lastChangeOf(subject) {
+        const last = await db
+          .selectFrom('events')
+          .select('seq')
+          .where('subject', '=', subject)
+          .where('type', 'in', changeTypes)
+          .orderBy('seq', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        return Number(last?.seq ?? 0);
       },
       async lastSequence() {
         const last = await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('last')).executeTakeFirst();

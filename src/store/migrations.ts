@@ -85,6 +85,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('events_audience').on('events').columns(['audience', 'seq']).execute();
       },
     },
+    '0002_events_by_subject': {
+      // A resource's change tag is the last event about it: found by subject, newest first.
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex('events_subject').on('events').columns(['subject', 'seq']).execute();
+      },
+    },
+    '0003_idempotency_response_tag': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('idempotency_keys').addColumn('response_tag', 'integer').execute();
+      },
+    },
   };
 }
 

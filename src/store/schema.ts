@@ -32,6 +32,7 @@ export interface Database {
     request_hash: string;
     state: string;
     response: string | null;
+    response_tag: number | null;
     created_at: string;
   };
   meta: { key: string; value: string };

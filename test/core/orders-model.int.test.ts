@@ -130,7 +130,8 @@ async function openWorld(): Promise<World> {
     return at;
   };
   const core = createCore({ store, operations, adminToken: 'model-admin-token', clock });
-  await seedMenuOnce(store, core.invoke);
+  await core.start();
+  await seedMenuOnce(store, core.invoke, core.clock);
   const admin = await core.authenticate('Bearer model-admin-token');
   const anonymous = await core.authenticate(undefined);
   const guestToken = async (name: string) => ((await core.invoke('guests.register', { table: 4, name }, anonymous)).output as { token: string }).token;
@@ -239,7 +240,7 @@ test('random place / setStatus / cancel / update sequences keep the store and th
 
           const touched = output ?? target;
           if (touched) assert.deepEqual(await world.store.orders.get(touched.id), orders.find((order) => order.id === touched.id), `${step}: stored order`);
-          const events = await world.store.events.read({ after: lastSequence, audiences: null, limit: 10 });
+          const events = (await world.store.events.read({ after: lastSequence, audiences: null, limit: 10 })).map(({ event }) => event);
           const changed = output !== undefined && !replay;
           assert.equal(events.length, changed ? 1 : 0, `${step}: one event per change, none otherwise`);
           const [event] = events;

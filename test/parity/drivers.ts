@@ -48,11 +48,18 @@ function failure(code: unknown, fields: string[] | undefined): Outcome {
   return { error: { code: String(code), ...(fields && fields.length > 0 ? { fields } : {}) } };
 }
 
+/**
+ * The ETag REST answered for each resource version (`<id>@<version>`). REST has no expectedVersion:
+ * a client sends back the ETag it read, so the driver does exactly that for the version asked for.
+ */
+const etagsSeen = new Map<string, string>();
+
 /** REST: method, path, query or body, Idempotency-Key and If-Match, all read from the operation's REST binding. */
 async function restCall(url: string, name: string, input: Input, token?: string): Promise<Outcome> {
   const rest = byName.get(name)?.rest;
   if (!rest) throw new Error(`${name} has no REST binding`);
   const remaining: Input = { ...input };
+  const resourceId = String(input['id']);
   const take = (field: string) => {
     const value = remaining[field];
     delete remaining[field];
@@ -63,8 +70,8 @@ async function restCall(url: string, name: string, input: Input, token?: string)
   if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
   for (const [header, field] of Object.entries(rest.headers ?? {})) if (field in remaining) headers[header] = String(take(field));
   if (rest.ifMatch !== undefined) {
-    // A strong ETag is "<version>.<time>" and the server reads only the version, so any time names it.
-    if ('expectedVersion' in remaining) headers['if-match'] = `"${String(take('expectedVersion'))}.0"`;
+    // A version this driver never read the ETag of is stale by construction: "0" is no resource's tag.
+    if ('expectedVersion' in remaining) headers['if-match'] = etagsSeen.get(`${resourceId}@${String(take('expectedVersion'))}`) ?? '"0"';
     // REST alone insists on If-Match here (428); `*` says "whatever is current", which is what the other patterns mean without a version.
     else if (rest.ifMatch === 'required') headers['if-match'] = '*';
   }
@@ -80,7 +87,12 @@ async function restCall(url: string, name: string, input: Input, token?: string)
   }
   const response = await fetch(target, { method: rest.method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
-  if (response.status < 300) return { ok: response.status === 204 ? null : JSON.parse(text) };
+  if (response.status < 300) {
+    const ok = response.status === 204 ? null : JSON.parse(text);
+    const etag = response.headers.get('etag');
+    if (etag && typeof ok?.id === 'string' && typeof ok?.version === 'number') etagsSeen.set(`${ok.id}@${ok.version}`, etag);
+    return { ok };
+  }
   const problem = JSON.parse(text) as { code: string; errors?: { pointer: string }[] };
   return failure(problem.code, pointers(problem.errors));
 }

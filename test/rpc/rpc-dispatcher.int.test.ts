@@ -36,7 +36,8 @@ let dispatcher: RpcDispatcher;
 before(async () => {
   store = await createSqliteStore({ file: ':memory:' });
   core = createCore({ store, operations: [...operations, explode], adminToken: 'test-admin-token' });
-  await seedMenuOnce(store, core.invoke);
+  await core.start();
+  await seedMenuOnce(store, core.invoke, core.clock);
   dispatcher = createRpcDispatcher({ core, maxBatch: 5, version: 'test' });
 });
 after(() => store.close());

@@ -10,7 +10,7 @@ import type { AnyOperation, HttpMethod, RestBinding } from '../../core/operation
 import { sendProblem } from '../http/problem.ts';
 import { BistroError, invalid } from '../../domain/errors.ts';
 import { createAnswerCache, type CachedAnswer } from './answer-cache.ts';
-import { etagFor, noneMatch, versionFromEtag } from './etag.ts';
+import { anyTagMatches, etagFor, tagFromEtag } from './etag.ts';
 
 export function toFastifyPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
@@ -40,21 +40,23 @@ function coerceQuery(schema: TObject, query: Record<string, unknown>): Record<st
   return result;
 }
 
+/** If-Match as the change tag core checks; `*` (any current representation) and no header check nothing. */
+function ifMatchTag(rest: RestBinding, request: FastifyRequest): number | undefined {
+  if (rest.ifMatch === undefined) return undefined;
+  const ifMatch = request.headers['if-match'];
+  if (ifMatch === undefined && rest.ifMatch === 'required') throw new BistroError('precondition_required');
+  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
+  const tag = tagFromEtag(ifMatch);
+  if (tag === null) throw new BistroError('version_mismatch', 'If-Match names no current representation of this resource.');
+  return tag;
+}
+
 function inputFrom(operation: AnyOperation, rest: RestBinding, request: FastifyRequest): Record<string, unknown> {
   const params = request.params as Record<string, string>;
   const fromHeaders: Record<string, unknown> = {};
   for (const [header, field] of Object.entries(rest.headers ?? {})) {
     const value = request.headers[header];
     if (typeof value === 'string') fromHeaders[field] = value;
-  }
-  if (rest.ifMatch !== undefined) {
-    const ifMatch = request.headers['if-match'];
-    if (ifMatch === undefined && rest.ifMatch === 'required') throw new BistroError('precondition_required');
-    if (ifMatch !== undefined && ifMatch.trim() !== '*') {
-      const version = versionFromEtag(ifMatch);
-      if (version === null) throw new BistroError('version_mismatch', 'If-Match names no current representation of this resource.');
-      fromHeaders['expectedVersion'] = version;
-    }
   }
 
   let fromMessage: Record<string, unknown>;
@@ -65,6 +67,7 @@ function inputFrom(operation: AnyOperation, rest: RestBinding, request: FastifyR
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('', 'the body must be a JSON object');
     fromMessage = body as Record<string, unknown>;
   }
+  if (rest.method === 'PUT') fromMessage = withoutEchoedFields(operation, params, fromMessage);
   // Path and header fields are not taken from the body: one place for each value.
   for (const field of [...Object.keys(params), ...Object.values(rest.headers ?? {}), ...(rest.ifMatch ? ['expectedVersion'] : [])]) {
     if (field in fromMessage) throw invalid(`/${field}`, 'is not a known field here (it travels in the path or a header)');
@@ -72,9 +75,30 @@ function inputFrom(operation: AnyOperation, rest: RestBinding, request: FastifyR
   return { ...fromMessage, ...params, ...fromHeaders };
 }
 
+/**
+ * A client may PUT back the representation it read or sent: a path field repeated in the body
+ * with the same value, and the read-only fields the server answers with (in the output, not the
+ * input: `version`, `updatedAt`), are dropped. A different id is still an error; unknown fields still are.
+ */
+function withoutEchoedFields(operation: AnyOperation, params: Record<string, string>, body: Record<string, unknown>): Record<string, unknown> {
+  const inputFields = (operation.input as TObject).properties;
+  const outputFields = (operation.output as Partial<TObject>).properties ?? {};
+  const kept: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(body)) {
+    if (field in params) {
+      if (value !== params[field]) throw invalid(`/${field}`, `must be the same as in the path ("${params[field]}"), or left out`);
+    } else if (!(field in inputFields) && field in outputFields) {
+      continue;
+    } else {
+      kept[field] = value;
+    }
+  }
+  return kept;
+}
+
 function sendJson(request: FastifyRequest, reply: FastifyReply, rest: RestBinding, { body, etag }: CachedAnswer) {
   reply.header('etag', etag);
-  if (rest.method === 'GET' && noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
+  if (rest.method === 'GET' && anyTagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
   return reply
     .code(rest.status ?? 200)
     .header('content-type', 'application/json; charset=utf-8')
@@ -91,12 +115,13 @@ async function answer(core: Core, cache: AnswerCache, operation: AnyOperation, r
     const cached = cache.get(request.url);
     if (cached) return sendJson(request, reply, rest, cached);
   }
-  const { output, replayed } = await core.invoke(operation.name, inputFrom(operation, rest, request), principal);
+  const input = inputFrom(operation, rest, request);
+  const { output, replayed, tag } = await core.invoke(operation.name, input, principal, { ifMatch: ifMatchTag(rest, request) });
   if (replayed) reply.header('idempotent-replayed', 'true');
   if (rest.status === 204) return reply.code(204).send();
 
   const body = JSON.stringify(output);
-  const etag = etagFor(output, body);
+  const etag = etagFor(tag, body);
   if (shared) cache.set(request.url, { body, etag }, readAt);
   if (rest.location) reply.header('location', (rest.location as (out: unknown) => string)(output));
   return sendJson(request, reply, rest, { body, etag });

@@ -41,7 +41,6 @@ export async function createSqliteStore({ file, synchronous = 'full' }: SqliteSt
   const dataVersion = connection.prepare('pragma data_version').pluck();
   const menuCache = createMenuCache(root.menu, () => dataVersion.get() as number);
   return {
-    kind: 'sqlite',
     ...root,
     menu: menuCache.root,
     transaction: (work) =>

@@ -1,0 +1,124 @@
+/**
+ * The feed: it starts where the log is, fans each commit out in memory by the one visibility
+ * rule, and catches up with commits made elsewhere with one read of the log for all subscribers.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCore, type Core } from '../../src/core/core.ts';
+import type { CloudEvent } from '../../src/domain/events.ts';
+import type { Principal } from '../../src/domain/roles.ts';
+import type { Store } from '../../src/core/store.ts';
+import { seedMenuOnce } from '../../src/core/seed-menu.ts';
+import { operations } from '../../src/operations/index.ts';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { fishAndChipsNoSaltTwoFish, waitFor } from '../helpers/node.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'bistro-feed-'));
+const file = join(dir, 'bistro.db');
+const opened: Store[] = [];
+after(async () => {
+  for (const store of opened) await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A core on its own connection to the shared file, counting how often it reads the log. */
+async function openNode(): Promise<{ core: Core; reads: () => number }> {
+  const store = await createSqliteStore({ file });
+  opened.push(store);
+  let reads = 0;
+  const read = store.events.read.bind(store.events);
+  store.events.read = (query) => {
+    reads++;
+    return read(query);
+  };
+  const core = createCore({ store, operations, adminToken: 'feed-admin', logError: (error) => assert.fail(String(error)) });
+  await core.start();
+  await seedMenuOnce(store, core.invoke, core.clock);
+  return { core, reads: () => reads };
+}
+
+async function register(core: Core, name: string): Promise<Principal> {
+  const { output } = await core.invoke('guests.register', { table: 3, name }, { id: 'anonymous', role: 'anonymous', name: 'anonymous' });
+  return core.authenticate((output as { token: string }).token);
+}
+
+test('a node starts at the head of the log, not at 0', async () => {
+  const first = await openNode();
+  const guest = await register(first.core, 'Ada');
+  await first.core.invoke('orders.place', { items: [fishAndChipsNoSaltTwoFish] }, guest);
+  const head = first.core.feed.head();
+  assert.ok(head > 0, 'the log has events');
+  const second = await openNode();
+  assert.equal(second.core.feed.head(), head, 'a node opened later knows how far the log is');
+});
+
+test('each commit reaches every subscriber it may, from memory, with no read of the log', async () => {
+  const { core, reads } = await openNode();
+  const ada = await register(core, 'Ada');
+  const bob = await register(core, 'Bob');
+  const kitchen: Principal = { id: 'key_k', role: 'kitchen', name: 'cook' };
+  const anonymous: Principal = { id: 'anonymous', role: 'anonymous', name: 'anonymous' };
+  const seen = new Map<string, CloudEvent[]>();
+  const watchers = [
+    ['ada', ada],
+    ['bob', bob],
+    ['kitchen', kitchen],
+    ['anonymous', anonymous],
+  ] as const;
+  // Many subscribers per principal: each gets its own copy, and none costs a query.
+  const stops = watchers.flatMap(([name, principal]) =>
+    Array.from({ length: 25 }, (_, index) => core.feed.subscribe({ principal }, (event) => {
+      if (index === 0) seen.set(name, [...(seen.get(name) ?? []), event]);
+    })),
+  );
+  const readsBefore = reads();
+  const order = (await core.invoke('orders.place', { items: [fishAndChipsNoSaltTwoFish] }, ada)).output as { id: string };
+  await core.invoke('orders.setStatus', { id: order.id, status: 'accepted' }, kitchen);
+  await core.invoke('menu.update', { id: 'lemonade', name: 'Lemonade', category: 'drinks', priceCents: 360 }, { id: 'admin', role: 'admin', name: 'admin' });
+  stops.forEach((stop) => stop());
+
+  const types = (name: string) => (seen.get(name) ?? []).map((event) => event.type);
+  assert.deepEqual(types('ada'), ['order.placed', 'order.accepted', 'menu.item.updated'], 'a guest sees their own order and the public menu');
+  assert.deepEqual(types('bob'), ['menu.item.updated'], "another guest sees only the menu, never Ada's order");
+  assert.deepEqual(types('kitchen'), ['order.placed', 'order.accepted', 'menu.item.updated'], 'the kitchen is staff and sees everything');
+  assert.deepEqual(types('anonymous'), ['menu.item.updated'], 'anonymous sees the public menu');
+  assert.equal(reads() - readsBefore, 0, 'local commits are fanned out from memory');
+});
+
+test('a commit made elsewhere is read once for all subscribers when the bell rings', async () => {
+  const here = await openNode();
+  const elsewhere = await openNode();
+  const guest = await register(elsewhere.core, 'Cy');
+  const kitchen: Principal = { id: 'key_k', role: 'kitchen', name: 'cook' };
+  const got: string[][] = Array.from({ length: 40 }, () => []);
+  const stops = got.map((list) => here.core.feed.subscribe({ principal: kitchen, types: ['order.placed'] }, (event) => list.push(event.subject)));
+  const readsBefore = here.reads();
+
+  const order = (await elsewhere.core.invoke('orders.place', { items: [fishAndChipsNoSaltTwoFish] }, guest)).output as { id: string };
+  here.core.feed.ring(elsewhere.core.feed.head());
+  await waitFor(() => got.every((list) => list.length === 1));
+  stops.forEach((stop) => stop());
+
+  for (const list of got) assert.deepEqual(list, [`orders/${order.id}`], 'every subscriber got the order, once, filtered by type');
+  assert.equal(here.reads() - readsBefore, 1, 'one read of the log served all 40 subscribers');
+  assert.equal(here.core.feed.head(), elsewhere.core.feed.head(), 'both nodes agree on the head');
+});
+
+test('a subscriber that throws is logged and does not stop the others', async () => {
+  const store = await createSqliteStore({ file });
+  opened.push(store);
+  const logged: string[] = [];
+  const core = createCore({ store, operations, adminToken: 'feed-admin', logError: (_error, where) => logged.push(where) });
+  await core.start();
+  const received: string[] = [];
+  core.feed.subscribe({ principal: { id: 'admin', role: 'admin', name: 'admin' } }, () => {
+    throw new Error('broken subscriber');
+  });
+  core.feed.subscribe({ principal: { id: 'admin', role: 'admin', name: 'admin' } }, (event) => received.push(event.type));
+  await core.invoke('menu.update', { id: 'lemonade', name: 'Lemonade', category: 'drinks', priceCents: 370 }, { id: 'admin', role: 'admin', name: 'admin' });
+  assert.deepEqual(received, ['menu.item.updated'], 'the second subscriber still got the event');
+  assert.deepEqual(logged, ['feed subscriber'], 'the failure was logged once');
+});
