@@ -32,22 +32,34 @@ async function openStore(config: Config): Promise<Store> {
 export interface NodeOverrides {
   /** Use this store instead of opening `config.db` (tests wrap a store to count its reads). */
   store?: Store;
+  /** The node's clock (tests freeze or step it instead of waiting for wall time). @default the wall clock */
+  clock?: () => Date;
 }
 
 export async function startNode(config: Config, overrides: NodeOverrides = {}): Promise<BistroNode> {
   const adminToken = config.adminToken ?? newToken('ba');
   const store = overrides.store ?? (await openStore(config));
-  const core = createCore({ store, operations, adminToken });
-  await seedMenuOnce(store, core.invoke);
+  // The logger lives with the HTTP host, which needs the core first; failures before it exists go to stderr.
+  const logSink: { app?: FastifyInstance } = {};
+  const core = createCore({
+    store,
+    operations,
+    adminToken,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
+    logError: (error, where) => (logSink.app ? logSink.app.log.error({ err: error }, where) : console.error(where, error)),
+  });
+  await core.start();
+  await seedMenuOnce(store, core.invoke, core.clock);
 
   const app = createHttpApp(core, { bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel });
+  logSink.app = app;
   registerRestRoutes(app, core);
   await registerGraphqlRoutes(app, core, config);
   await registerRpcHttp(app, core, { maxBatch: config.rpcMaxBatch, version });
   await registerDocs(app, core.catalogue, version);
 
-  const kitchen = config.kitchen === 'auto' ? new AutoKitchen(core.invoke, config.kitchenPaceMs, (error) => app.log.error({ err: error }, 'auto kitchen')) : null;
-  kitchen?.start();
+  const kitchen = config.kitchen === 'auto' ? new AutoKitchen(core, config.kitchenPaceMs, (error) => app.log.error({ err: error }, 'auto kitchen')) : null;
+  await kitchen?.start();
 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -16,8 +16,9 @@ function randomFraction(): number {
 
 const ulid = monotonicFactory(randomFraction);
 
-export function newId(prefix: string): string {
-  return `${prefix}_${ulid().toLowerCase()}`;
+/** `timeMs` is the invocation's clock reading, so ids follow an injected clock; ids made later still sort later. */
+export function newId(prefix: string, timeMs: number = Date.now()): string {
+  return `${prefix}_${ulid(timeMs).toLowerCase()}`;
 }
 
 export function newToken(prefix: string): string {

@@ -7,7 +7,7 @@ import type { Store } from './store.ts';
 
 const system: Principal = { id: 'system', role: 'admin', name: 'system' };
 
-export async function seedMenuOnce(store: Store, invoke: Invoke): Promise<void> {
+export async function seedMenuOnce(store: Store, invoke: Invoke, clock: () => Date): Promise<void> {
   if ((await store.meta.get('menu_seeded')) !== undefined) return;
   for (const item of seedMenu) {
     try {
@@ -17,5 +17,5 @@ export async function seedMenuOnce(store: Store, invoke: Invoke): Promise<void> 
       if (!(error instanceof BistroError && error.code === 'already_exists')) throw error;
     }
   }
-  await store.meta.set('menu_seeded', new Date().toISOString());
+  await store.meta.set('menu_seeded', clock().toISOString());
 }

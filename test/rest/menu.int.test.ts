@@ -105,9 +105,9 @@ test('impossible ingredients are refused with a pointer, and nothing is stored',
   assertProblem(await node.request('/menu/bad-pie'), 404, 'not_found');
 });
 
-test('the path carries the id: an id in a PUT body is refused', async () => {
+test('the path carries the id: a different id in a PUT body is refused', async () => {
   const { id: _id, ...fields } = pie;
-  const response = await node.request('/menu/fish-and-chips', { method: 'PUT', token: node.adminToken, json: { ...fields, id: 'fish-and-chips' } });
+  const response = await node.request('/menu/fish-and-chips', { method: 'PUT', token: node.adminToken, json: { ...fields, id: 'lemonade' } });
   assertProblem(response, 400, 'validation_failed', '/id');
 });
 
@@ -128,4 +128,25 @@ test('only an admin changes the menu: guests and other staff are forbidden, stra
 
   assert.equal((await node.request('/menu/fish-and-chips')).body.version, 1);
   assertProblem(await node.request('/menu/apple-pie'), 404, 'not_found');
+});
+
+test('a client can PUT back what it sent or read: an id equal to the path and the read-only fields are accepted', async () => {
+  const draft = { id: 'iced-tea', name: 'Iced tea', description: 'Lemon.', category: 'drinks', priceCents: 300, available: true, ingredients: [] };
+  const created = await node.request('/menu', { token: node.adminToken, json: draft });
+  assert.equal(created.status, 201, created.text);
+
+  const sentBack = await node.request('/menu/iced-tea', { method: 'PUT', token: node.adminToken, json: { ...draft, priceCents: 320 } });
+  assert.equal(sentBack.status, 200, `the body it sent, with a new price: ${sentBack.text}`);
+  assert.equal(sentBack.body.priceCents, 320, 'the change is made');
+
+  const readBack = await node.request('/menu/iced-tea', { method: 'PUT', token: node.adminToken, json: { ...sentBack.body, priceCents: 340, version: 99, updatedAt: '2000-01-01T00:00:00.000Z' } });
+  assert.equal(readBack.status, 200, `the body it read, with a new price: ${readBack.text}`);
+  assert.equal(readBack.body.version, 3, 'version and updatedAt in the body are ignored, not obeyed');
+  assert.notEqual(readBack.body.updatedAt, '2000-01-01T00:00:00.000Z', 'the server sets updatedAt');
+
+  const otherId = await node.request('/menu/iced-tea', { method: 'PUT', token: node.adminToken, json: { ...draft, id: 'lemonade' } });
+  assertProblem(otherId, 400, 'validation_failed', '/id');
+  const unknown = await node.request('/menu/iced-tea', { method: 'PUT', token: node.adminToken, json: { ...draft, colour: 'amber' } });
+  assertProblem(unknown, 400, 'validation_failed', '/colour');
+  assert.equal((await node.request('/menu/iced-tea')).body.priceCents, 340, 'refused bodies changed nothing');
 });
