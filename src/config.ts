@@ -10,8 +10,6 @@ export interface Config {
   db: string;
   /** `full` survives power loss; `normal` only a process crash. @default full */
   sqliteSynchronous: 'full' | 'normal';
-  /** `memory`, `redis://…` or `postgres`. @default memory */
-  bus: string;
   /** Generated and printed once at start when absent. */
   adminToken: string | undefined;
   /** @default auto */
@@ -69,7 +67,6 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
       port: { type: 'string' },
       host: { type: 'string' },
       db: { type: 'string' },
-      bus: { type: 'string' },
       kitchen: { type: 'string' },
     },
     strict: true,
@@ -83,7 +80,6 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     host: flags.host ?? env['HOST'] ?? '127.0.0.1',
     db,
     sqliteSynchronous: oneOf('BISTRO_SQLITE_SYNCHRONOUS', env['BISTRO_SQLITE_SYNCHRONOUS'], ['full', 'normal'], 'full'),
-    bus: flags.bus ?? env['BISTRO_BUS'] ?? 'memory',
     adminToken: env['BISTRO_ADMIN_TOKEN'] || undefined,
     kitchen: oneOf('BISTRO_KITCHEN', flags.kitchen ?? env['BISTRO_KITCHEN'], ['auto', 'manual'], 'auto'),
     kitchenPaceMs: integer('BISTRO_KITCHEN_PACE_MS', env['BISTRO_KITCHEN_PACE_MS'], 3000, 10, 3_600_000),

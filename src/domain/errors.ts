@@ -1,27 +1,28 @@
 /**
  * The one error catalogue. Every failure a client can see has a stable `code` here;
- * each pattern maps `status` (an HTTP status) to its own wire form.
+ * each pattern maps `status` (an HTTP status) to its own wire form. `when` is for people: the
+ * README's error table is generated from it (`npm run docs`), so the two cannot drift.
  */
 export const errorCatalogue = {
-  validation_failed: { status: 400, title: 'The input is not valid.' },
-  malformed_json: { status: 400, title: 'The body is not valid JSON.' },
-  unauthorized: { status: 401, title: 'A valid bearer token is required.' },
-  forbidden: { status: 403, title: 'Your role may not do this.' },
-  not_found: { status: 404, title: 'No such resource.' },
-  method_not_allowed: { status: 405, title: 'This method is not allowed here.' },
-  invalid_transition: { status: 409, title: 'The order cannot move to that status from where it is.' },
-  already_exists: { status: 409, title: 'A resource with that id already exists.' },
-  idempotency_key_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still being processed.' },
-  menu_item_unavailable: { status: 409, title: 'A menu item in the order is not available.' },
-  version_mismatch: { status: 412, title: 'The resource changed since you read it.' },
-  payload_too_large: { status: 413, title: 'The body is larger than allowed.' },
-  unsupported_media_type: { status: 415, title: 'Send application/json.' },
-  idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request.' },
-  precondition_required: { status: 428, title: 'This change needs If-Match with the ETag you read.' },
-  rate_limited: { status: 429, title: 'Too many requests.' },
-  internal_error: { status: 500, title: 'Something went wrong on our side.' },
-  unavailable: { status: 503, title: 'The service is not ready.' },
-} as const satisfies Record<string, { status: number; title: string }>;
+  validation_failed: { status: 400, title: 'The input is not valid.', when: 'input breaks the schema or a menu rule (unknown fields are refused, never stored)' },
+  malformed_json: { status: 400, title: 'The body is not valid JSON.', when: 'the body is not JSON' },
+  unauthorized: { status: 401, title: 'A valid bearer token is required.', when: 'no or unknown bearer token where one is needed' },
+  forbidden: { status: 403, title: 'Your role may not do this.', when: 'your role may not call this operation' },
+  not_found: { status: 404, title: 'No such resource.', when: 'no such resource — also another guest\'s order: nothing leaks' },
+  method_not_allowed: { status: 405, title: 'This method is not allowed here.', when: 'the resource exists but not with this method (`Allow` lists those it has)' },
+  invalid_transition: { status: 409, title: 'The order cannot move to that status from where it is.', when: 'the lifecycle does not allow that move' },
+  already_exists: { status: 409, title: 'A resource with that id already exists.', when: 'a menu item with that id exists' },
+  idempotency_key_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still being processed.', when: 'the first request with this key is still running' },
+  menu_item_unavailable: { status: 409, title: 'A menu item in the order is not available.', when: 'an ordered item is off the menu for now' },
+  version_mismatch: { status: 412, title: 'The resource changed since you read it.', when: 'If-Match (or `expectedVersion`) names an older state of the resource' },
+  payload_too_large: { status: 413, title: 'The body is larger than allowed.', when: 'body over `BISTRO_BODY_LIMIT_BYTES`' },
+  unsupported_media_type: { status: 415, title: 'Send application/json.', when: 'a body that is not `application/json`' },
+  idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request.', when: 'the key was used with a different request' },
+  precondition_required: { status: 428, title: 'This change needs If-Match with the ETag you read.', when: '`PATCH /orders/{id}` without If-Match' },
+  rate_limited: { status: 429, title: 'Too many requests.', when: 'too many requests from you for now; `Retry-After` says when to come back' },
+  internal_error: { status: 500, title: 'Something went wrong on our side.', when: 'logged with the request id; no internals are shown' },
+  unavailable: { status: 503, title: 'The service is not ready.', when: 'the node cannot serve now (`/readyz`: the database does not answer)' },
+} as const satisfies Record<string, { status: number; title: string; when: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
 

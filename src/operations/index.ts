@@ -2,7 +2,7 @@
 import type { AnyOperation } from '../core/operation.ts';
 import { createKey, registerGuest } from './access.ts';
 import { listEvents } from './events.ts';
-import { setOrderStatus } from './kitchen.ts';
+import { setOrderStatus } from './order-status.ts';
 import { createMenuItem, deleteMenuItem, getMenuItem, listMenu, updateMenuItem } from './menu.ts';
 import { listMessages, sendMessage } from './messages.ts';
 import { cancelOrder, getOrder, listOrders, placeOrder, updateOrder } from './orders.ts';

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { BistroError } from '../domain/errors.ts';
 import { categories, checkIngredients, type MenuItem as MenuItemModel } from '../domain/menu.ts';
 import { adminOnly, allRoles, defineOperation, type OperationContext } from '../core/operation.ts';
-import { checkVersion } from './guards.ts';
+import { checkVersion } from './check-version.ts';
 import { Category, ExpectedVersion, MenuItem, MenuItemId, Page, Strict, menuItemFields } from './schemas.ts';
 
 const menuSubject = (id: string) => `menu/${id}`;

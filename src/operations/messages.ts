@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { invalid } from '../domain/errors.ts';
 import { authorOf, type Message as MessageModel } from '../domain/message.ts';
 import { defineOperation, signedIn } from '../core/operation.ts';
-import { checkIdCursor, keysetPage, loadVisibleOrder, orderSubject } from './guards.ts';
+import { checkIdCursor, keysetPage } from './keyset-page.ts';
+import { loadVisibleOrder, orderSubject } from './order-access.ts';
 import { Cursor, Id, Limit, Message, MessageText, Page, Strict } from './schemas.ts';
 
 export const listMessages = defineOperation({

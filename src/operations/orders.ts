@@ -3,7 +3,9 @@ import { Type } from '@sinclair/typebox';
 import type { MenuItem } from '../domain/menu.ts';
 import { changeItems, priceItems, type Order as OrderModel, type OrderItemRequest } from '../domain/order.ts';
 import { defineOperation, signedIn, type OperationContext } from '../core/operation.ts';
-import { checkIdCursor, checkVersion, keysetPage, loadVisibleOrder, moveOrder, orderEvent, orderSubject, saveOrder } from './guards.ts';
+import { checkIdCursor, keysetPage } from './keyset-page.ts';
+import { checkVersion } from './check-version.ts';
+import { loadVisibleOrder, moveOrder, orderEvent, orderSubject, saveOrder } from './order-access.ts';
 import { Cursor, ExpectedVersion, Id, Limit, Order, OrderItemRequests, OrderStatus, Page, Strict } from './schemas.ts';
 
 async function price(context: OperationContext, requested: OrderItemRequest[]) {

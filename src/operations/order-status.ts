@@ -1,7 +1,7 @@
 /** Staff moving an order through the lifecycle. */
 import { Type } from '@sinclair/typebox';
 import { defineOperation, staff } from '../core/operation.ts';
-import { moveOrder, orderSubject } from './guards.ts';
+import { moveOrder, orderSubject } from './order-access.ts';
 import { ExpectedVersion, Id, Order, OrderStatus, Strict } from './schemas.ts';
 
 export const setOrderStatus = defineOperation({

@@ -1,14 +1,9 @@
-/** What several operations share: optimistic concurrency, who may see an order, moving it along, and paging. */
+/** Reading, saving and moving one order as the caller: who may see it, optimistic concurrency, its events. */
 import { statusEventType, type EventType } from '../domain/events.ts';
-import { BistroError, invalid } from '../domain/errors.ts';
+import { BistroError } from '../domain/errors.ts';
 import { transition, type Order, type OrderStatus } from '../domain/order.ts';
 import type { OperationContext } from '../core/operation.ts';
-
-export function checkVersion(current: { version: number }, expectedVersion: number | undefined): void {
-  if (expectedVersion !== undefined && expectedVersion !== current.version) {
-    throw new BistroError('version_mismatch', `The resource is at version ${current.version}, not ${expectedVersion}.`);
-  }
-}
+import { checkVersion } from './check-version.ts';
 
 /** A guest asking for someone else's order is told it does not exist: nothing leaks, not even existence. */
 export async function loadVisibleOrder({ store, principal }: OperationContext, id: string): Promise<Order> {
@@ -40,15 +35,4 @@ export async function moveOrder(context: OperationContext, id: string, status: O
   await saveOrder(context, order);
   context.emit(orderEvent(statusEventType(status), order));
   return order;
-}
-
-/** Keyset cursors are the id of the last item of a page; anything else cannot come from us. */
-export function checkIdCursor(cursor: string | undefined, prefix: string): void {
-  if (cursor !== undefined && !new RegExp(`^${prefix}_[0-9a-z]{26}$`).test(cursor)) throw invalid('/cursor', 'not a cursor from a previous page');
-}
-
-/** The store was asked for `limit + 1` items, so a full page knows whether another follows. */
-export function keysetPage<T extends { id: string }>(fetched: T[], limit: number): { items: T[]; nextCursor: string | null } {
-  const items = fetched.slice(0, limit);
-  return { items, nextCursor: fetched.length > limit ? (items.at(-1)?.id ?? null) : null };
 }
