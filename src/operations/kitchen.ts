@@ -12,5 +12,6 @@ export const setOrderStatus = defineOperation({
   output: Order,
   roles: staff,
   rest: { method: 'PUT', path: '/orders/{id}/status', ifMatch: 'optional' },
+  graphql: { field: 'setOrderStatus' },
   handler: (context, { id, status, expectedVersion }) => moveOrder(context, id, status, expectedVersion),
 });

@@ -25,6 +25,7 @@ export const listMenu = defineOperation({
   roles: allRoles,
   sharedRead: true,
   rest: { method: 'GET', path: '/menu' },
+  graphql: { field: 'menu', items: true },
   async handler({ store }, { category }) {
     // The whole menu is one page: a restaurant's menu is small, and a guest reads it whole.
     const items = (await store.menu.list()).sort((a, b) => categories.indexOf(a.category) - categories.indexOf(b.category));
@@ -41,6 +42,7 @@ export const getMenuItem = defineOperation({
   roles: allRoles,
   sharedRead: true,
   rest: { method: 'GET', path: '/menu/{id}' },
+  graphql: { field: 'menuItem' },
   handler: (context, { id }) => loadMenuItem(context, id),
 });
 
@@ -52,6 +54,7 @@ export const createMenuItem = defineOperation({
   output: MenuItem,
   roles: adminOnly,
   rest: { method: 'POST', path: '/menu', status: 201, location: (item: MenuItemModel) => `/menu/${item.id}` },
+  graphql: { field: 'createMenuItem', input: { type: 'MenuItemInput' } },
   async handler(context, draft) {
     checkIngredients(draft.ingredients);
     if (await context.store.menu.get(draft.id)) throw new BistroError('already_exists', `A menu item "${draft.id}" exists already.`);
@@ -70,6 +73,7 @@ export const updateMenuItem = defineOperation({
   output: MenuItem,
   roles: adminOnly,
   rest: { method: 'PUT', path: '/menu/{id}', ifMatch: 'optional' },
+  graphql: { field: 'updateMenuItem', input: { type: 'MenuItemInput', beside: ['expectedVersion'] } },
   async handler(context, { expectedVersion, ...fields }) {
     checkIngredients(fields.ingredients);
     const current = await loadMenuItem(context, fields.id);
@@ -89,6 +93,7 @@ export const deleteMenuItem = defineOperation({
   output: Type.Null(),
   roles: adminOnly,
   rest: { method: 'DELETE', path: '/menu/{id}', status: 204, ifMatch: 'optional' },
+  graphql: { field: 'deleteMenuItem' },
   async handler(context, { id, expectedVersion }) {
     checkVersion(await loadMenuItem(context, id), expectedVersion);
     await context.store.menu.delete(id);

@@ -29,6 +29,7 @@ export const placeOrder = defineOperation({
     location: (order: OrderModel) => `/orders/${order.id}`,
     headers: { 'idempotency-key': 'idempotencyKey' },
   },
+  graphql: { field: 'placeOrder', input: { type: 'PlaceOrderInput' } },
   async handler(context, { items }) {
     const { principal } = context;
     const order: OrderModel = {
@@ -55,6 +56,7 @@ export const getOrder = defineOperation({
   output: Order,
   roles: signedIn,
   rest: { method: 'GET', path: '/orders/{id}' },
+  graphql: { field: 'order' },
   handler: (context, { id }) => loadVisibleOrder(context, id),
 });
 
@@ -66,6 +68,7 @@ export const listOrders = defineOperation({
   output: Page(Order, 'OrderPage'),
   roles: signedIn,
   rest: { method: 'GET', path: '/orders' },
+  graphql: { field: 'orders' },
   async handler({ store, principal }, { status, limit, cursor }) {
     checkIdCursor(cursor, 'ord');
     const guestId = principal.role === 'guest' ? principal.id : undefined;
@@ -81,6 +84,7 @@ export const updateOrder = defineOperation({
   output: Order,
   roles: signedIn,
   rest: { method: 'PATCH', path: '/orders/{id}', ifMatch: 'required' },
+  graphql: { field: 'updateOrder' },
   async handler(context, { id, items, expectedVersion }) {
     const current = await loadVisibleOrder(context, id);
     checkVersion(current, expectedVersion);
@@ -99,5 +103,6 @@ export const cancelOrder = defineOperation({
   output: Order,
   roles: signedIn,
   rest: { method: 'DELETE', path: '/orders/{id}', ifMatch: 'optional' },
+  graphql: { field: 'cancelOrder' },
   handler: (context, { id, expectedVersion }) => moveOrder(context, id, 'cancelled', expectedVersion),
 });
