@@ -11,6 +11,7 @@ import { toBistroError } from '../http/errors.ts';
 import { createExecutor, type GraphqlOptions } from './executor.ts';
 import { bistroErrorBody, formatErrors, type FormatOptions } from './format-errors.ts';
 import { registerGraphiqlAssets, sendGraphiql } from './graphiql.ts';
+import { explainingVariables } from './variable-pointers.ts';
 import { rootFieldPath } from './operation-fields.ts';
 import { createContext, createGraphqlSchema } from './schema.ts';
 
@@ -90,7 +91,8 @@ function defaultLimits(core: Core): Map<string, number> {
 }
 
 export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, options: GraphqlOptions): Promise<void> {
-  const executor = createExecutor(createGraphqlSchema(core.catalogue.list()), options, defaultLimits(core));
+  const schema = createGraphqlSchema(core.catalogue.list());
+  const executor = explainingVariables(createExecutor(schema, options, defaultLimits(core)), schema);
 
   async function handle(request: FastifyRequest, reply: FastifyReply) {
     const isGet = request.method === 'GET';
