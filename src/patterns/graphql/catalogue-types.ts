@@ -80,7 +80,6 @@ export const isOptional = (schema: JsonSchema, name: string) => !(schema.require
 /** The catalogue calls what a client sends a `…Request`; GraphQL calls every input an `…Input`. */
 const inputName = (title: string) => `${title.replace(/Request$/, '')}Input`;
 
-
 export function createCatalogueTypes(views: Readonly<Record<string, TypeView>>, edges: Edges): CatalogueTypes {
   const named = new Map<string, { type: GraphQLNamedType; signature: string }>();
 
