@@ -1,5 +1,5 @@
 /**
- * What an operation is: declared once with its schemas, roles and REST binding, and run by
+ * What an operation is: declared once with its schemas, roles, REST and GraphQL bindings, and run by
  * `invoke` for every pattern. Operations are the remote control's buttons.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
@@ -23,6 +23,16 @@ export interface RestBinding {
   headers?: Record<string, string>;
 }
 
+/** How GraphQL serves an operation: a root field on Query (a query) or Mutation (a command). */
+export interface GraphqlBinding {
+  /** The root field's name, e.g. `placeOrder`; its arguments are the input's fields by name. */
+  field: string;
+  /** Wraps the input in one argument `input: <type>!`; the fields named in `beside` stay arguments of their own. */
+  input?: { type: string; beside?: readonly string[] };
+  /** Answers the output page's `items` as a plain list (DESIGN.md §5: `menu` is a list, not a page). */
+  items?: true;
+}
+
 export interface OperationContext {
   principal: Principal;
   store: StoreSession;
@@ -41,6 +51,7 @@ export interface Operation<I extends TSchema = TSchema, O extends TSchema = TSch
   output: O;
   roles: readonly Role[];
   rest?: RestBinding;
+  graphql?: GraphqlBinding;
   /**
    * Anyone may call it and the output depends only on the input and the log: the same for every
    * caller, unchanged until the log grows. Adapters may keep ready-made answers until then.

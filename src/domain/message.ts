@@ -1,7 +1,8 @@
 /** Messages: one conversation per order between the guest and staff; staff may start it. */
 import type { Principal } from './roles.ts';
 
-export type MessageAuthor = 'guest' | 'waiter' | 'kitchen';
+export const messageAuthors = ['guest', 'waiter', 'kitchen'] as const;
+export type MessageAuthor = (typeof messageAuthors)[number];
 
 export interface Message {
   id: string;

@@ -12,9 +12,16 @@ export const registerGuest = defineOperation({
   summary: 'Sit down at a table and get a guest token',
   kind: 'command',
   input: Strict({ table: Type.Integer({ minimum: 1, maximum: 999 }), name: Name }),
-  output: Strict({ guest: Strict({ id: Id, table: Type.Integer(), name: Type.String() }, { title: 'Guest' }), token: Type.String() }),
+  output: Strict(
+    {
+      guest: Strict({ id: Id, table: Type.Integer(), name: Type.String() }, { title: 'Guest' }),
+      token: Type.String({ description: 'Shown once: send it as Authorization: Bearer <token>.' }),
+    },
+    { title: 'GuestRegistration' },
+  ),
   roles: allRoles,
   rest: { method: 'POST', path: '/guests', status: 201, location: (out: { guest: { id: string } }) => `/guests/${out.guest.id}` },
+  graphql: { field: 'registerGuest' },
   async handler(context, { table, name }) {
     if (name.trim() === '') throw invalid('/name', 'a name needs some letters');
     const id = context.newId('gst');
@@ -32,6 +39,7 @@ export const createKey = defineOperation({
   output: Strict({ id: Id, role: StaffRole, name: Type.String(), token: Type.String() }, { title: 'StaffKey' }),
   roles: adminOnly,
   rest: { method: 'POST', path: '/keys', status: 201, location: (key: { id: string }) => `/keys/${key.id}` },
+  graphql: { field: 'createKey' },
   async handler(context, { role, name }) {
     const id = context.newId('key');
     const token = newToken('bk');

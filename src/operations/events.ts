@@ -17,5 +17,6 @@ export const listEvents = defineOperation({
   output: Strict({ items: Type.Array(CloudEvent), nextCursor: Type.String() }, { title: 'EventPage' }),
   roles: allRoles,
   rest: { method: 'GET', path: '/events' },
+  graphql: { field: 'events' },
   handler: ({ store, principal }, { after, types, limit }) => readEvents(store, principal, { after: parseCursor(after), types, limit }),
 });

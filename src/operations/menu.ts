@@ -27,6 +27,7 @@ export const listMenu = defineOperation({
   roles: allRoles,
   sharedRead: true,
   rest: { method: 'GET', path: '/menu' },
+  graphql: { field: 'menu', items: true },
   async handler({ store }, { category }) {
     // The whole menu is one page: a restaurant's menu is small, and a guest reads it whole.
     const items = (await store.menu.list()).sort((a, b) => categories.indexOf(a.category) - categories.indexOf(b.category));
@@ -43,6 +44,7 @@ export const getMenuItem = defineOperation({
   roles: allRoles,
   sharedRead: true,
   rest: { method: 'GET', path: '/menu/{id}' },
+  graphql: { field: 'menuItem' },
   subjectOf: ({ id }) => menuSubject(id),
   handler: (context, { id }) => loadMenuItem(context, id),
 });
@@ -55,6 +57,7 @@ export const createMenuItem = defineOperation({
   output: MenuItem,
   roles: adminOnly,
   rest: { method: 'POST', path: '/menu', status: 201, location: (item: MenuItemModel) => `/menu/${item.id}` },
+  graphql: { field: 'createMenuItem', input: { type: 'MenuItemInput' } },
   subjectOf: ({ id }) => menuSubject(id),
   async handler(context, draft) {
     checkIngredients(draft.ingredients);
@@ -74,6 +77,7 @@ export const updateMenuItem = defineOperation({
   output: MenuItem,
   roles: adminOnly,
   rest: { method: 'PUT', path: '/menu/{id}', ifMatch: 'optional' },
+  graphql: { field: 'updateMenuItem', input: { type: 'MenuItemInput', beside: ['expectedVersion'] } },
   subjectOf: ({ id }) => menuSubject(id),
   async handler(context, { expectedVersion, ...fields }) {
     checkIngredients(fields.ingredients);
@@ -94,6 +98,7 @@ export const deleteMenuItem = defineOperation({
   output: Type.Null(),
   roles: adminOnly,
   rest: { method: 'DELETE', path: '/menu/{id}', status: 204, ifMatch: 'optional' },
+  graphql: { field: 'deleteMenuItem' },
   subjectOf: ({ id }) => menuSubject(id),
   async handler(context, { id, expectedVersion }) {
     checkVersion(await loadMenuItem(context, id), expectedVersion);

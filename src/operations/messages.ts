@@ -15,6 +15,7 @@ export const listMessages = defineOperation({
   output: Page(Message, 'MessagePage'),
   roles: signedIn,
   rest: { method: 'GET', path: '/orders/{orderId}/messages' },
+  graphql: { field: 'messages' },
   async handler(context, { orderId, limit, cursor }) {
     checkIdCursor(cursor, 'msg');
     await loadVisibleOrder(context, orderId);
@@ -30,6 +31,7 @@ export const sendMessage = defineOperation({
   output: Message,
   roles: signedIn,
   rest: { method: 'POST', path: '/orders/{orderId}/messages', status: 201, location: (message: MessageModel) => `/orders/${message.orderId}/messages` },
+  graphql: { field: 'sendMessage' },
   async handler(context, { orderId, text }) {
     const order = await loadVisibleOrder(context, orderId);
     if (text.trim() === '') throw invalid('/text', 'a message needs some text');

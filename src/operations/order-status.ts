@@ -12,6 +12,7 @@ export const setOrderStatus = defineOperation({
   output: Order,
   roles: staff,
   rest: { method: 'PUT', path: '/orders/{id}/status', ifMatch: 'optional' },
+  graphql: { field: 'setOrderStatus' },
   subjectOf: ({ id }) => orderSubject(id),
   handler: (context, { id, status, expectedVersion }) => moveOrder(context, id, status, expectedVersion),
 });

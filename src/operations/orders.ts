@@ -31,6 +31,7 @@ export const placeOrder = defineOperation({
     location: (order: OrderModel) => `/orders/${order.id}`,
     headers: { 'idempotency-key': 'idempotencyKey' },
   },
+  graphql: { field: 'placeOrder', input: { type: 'PlaceOrderInput' } },
   subjectOf: (_input, order) => order && orderSubject(order.id),
   async handler(context, { items }) {
     const { principal } = context;
@@ -58,6 +59,7 @@ export const getOrder = defineOperation({
   output: Order,
   roles: signedIn,
   rest: { method: 'GET', path: '/orders/{id}' },
+  graphql: { field: 'order' },
   subjectOf: ({ id }) => orderSubject(id),
   handler: (context, { id }) => loadVisibleOrder(context, id),
 });
@@ -70,6 +72,7 @@ export const listOrders = defineOperation({
   output: Page(Order, 'OrderPage'),
   roles: signedIn,
   rest: { method: 'GET', path: '/orders' },
+  graphql: { field: 'orders' },
   async handler({ store, principal }, { status, limit, cursor }) {
     checkIdCursor(cursor, 'ord');
     const guestId = principal.role === 'guest' ? principal.id : undefined;
@@ -85,6 +88,7 @@ export const updateOrder = defineOperation({
   output: Order,
   roles: signedIn,
   rest: { method: 'PATCH', path: '/orders/{id}', ifMatch: 'required' },
+  graphql: { field: 'updateOrder' },
   subjectOf: ({ id }) => orderSubject(id),
   async handler(context, { id, items, expectedVersion }) {
     const current = await loadVisibleOrder(context, id);
@@ -104,6 +108,7 @@ export const cancelOrder = defineOperation({
   output: Order,
   roles: signedIn,
   rest: { method: 'DELETE', path: '/orders/{id}', ifMatch: 'optional' },
+  graphql: { field: 'cancelOrder' },
   subjectOf: ({ id }) => orderSubject(id),
   handler: (context, { id, expectedVersion }) => moveOrder(context, id, 'cancelled', expectedVersion),
 });

@@ -1,7 +1,7 @@
 /** Wire schemas of the domain (TypeBox, so they are JSON Schema for validation, OpenAPI and RPC alike). */
 import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import { categories } from '../domain/menu.ts';
-import { maxMessageLength } from '../domain/message.ts';
+import { maxMessageLength, messageAuthors } from '../domain/message.ts';
 import { maxItemsPerOrder, maxQuantity, orderStatuses } from '../domain/order.ts';
 import { eventTypes } from '../domain/events.ts';
 import { staffRoles } from '../domain/roles.ts';
@@ -23,9 +23,15 @@ export const Category = StringEnum(categories, 'Category');
 export const OrderStatus = StringEnum(orderStatuses, 'OrderStatus');
 export const EventType = StringEnum(eventTypes, 'EventType');
 export const StaffRole = StringEnum(staffRoles, 'StaffRole');
+export const MessageAuthor = StringEnum(messageAuthors, 'MessageAuthor');
 
 export const Ingredient = Strict(
-  { name: Type.String({ minLength: 1, maxLength: 40 }), portions: Portions, min: Portions, max: Portions },
+  {
+    name: Type.String({ minLength: 1, maxLength: 40 }),
+    portions: Type.Integer({ minimum: 0, maximum: 20, description: 'Portions served unless the guest adjusts them.' }),
+    min: Portions,
+    max: Portions,
+  },
   { title: 'Ingredient' },
 );
 
@@ -44,9 +50,20 @@ export const MenuItem = Strict(
 );
 export const MenuItemId = Slug;
 
+/**
+ * How a map travels where the wire has no maps (GraphQL): as a list of `{ <key>: name, <value>: value }`
+ * entries of type `title`. An annotation only: JSON Schema validators and OpenAPI ignore `x-` keywords.
+ */
+export interface MapEntry {
+  title: string;
+  key: string;
+  value: string;
+}
+
 export const Adjustments = Type.Record(Type.String({ minLength: 1, maxLength: 40 }), Portions, {
   maxProperties: 30,
   description: 'Portions per ingredient, e.g. { "salt": 0, "fish": 2 }.',
+  'x-entry': { title: 'Adjustment', key: 'ingredient', value: 'portions' } satisfies MapEntry,
 });
 
 export const OrderItemRequest = Strict(
@@ -93,7 +110,7 @@ export const Message = Strict(
   {
     id: Id,
     orderId: Id,
-    from: Type.Union([Type.Literal('guest'), Type.Literal('waiter'), Type.Literal('kitchen')]),
+    from: MessageAuthor,
     text: Type.String(),
     at: Timestamp,
   },

@@ -3,7 +3,6 @@
  * name over real HTTP and answering in the core's shape, so the parity suite compares like with like.
  */
 import {
-  buildSchema,
   getNamedType,
   isEnumType,
   isInputObjectType,
@@ -15,8 +14,8 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { operations } from '../../src/operations/index.ts';
-import { operationFieldTable } from '../../src/patterns/graphql/operation-fields.ts';
-import { typeDefs } from '../../src/patterns/graphql/type-defs.ts';
+import { rootFieldPath } from '../../src/patterns/graphql/operation-fields.ts';
+import { createGraphqlSchema } from '../../src/patterns/graphql/schema.ts';
 
 export const patterns = ['rest', 'rpc', 'graphql'] as const;
 export type PatternName = (typeof patterns)[number];
@@ -108,11 +107,11 @@ async function rpcCall(url: string, name: string, input: Input, token?: string):
   return failure(body.error.data?.code ?? `rpc:${String(body.error.code)}`, pointers(body.error.data?.errors));
 }
 
-const schema = buildSchema(typeDefs);
+const schema = createGraphqlSchema(operations);
 /** Edges of the graph that the operation's own output does not hold: the driver selects the output, no more. */
 const graphEdges = new Set(['OrderItem.menuItem', 'Order.messages']);
 
-/** Operations whose GraphQL field answers another shape than the operation (operation-fields.ts `output`), reshaped back. */
+/** Operations whose GraphQL field answers another shape than the operation (a page's items, true for nothing), reshaped back. */
 export const graphqlUnshape: Record<string, (value: unknown) => unknown> = {
   'menu.list': (list) => (Array.isArray(list) ? { items: list, nextCursor: null } : list),
   'menu.delete': (deleted) => (deleted === true ? null : deleted),
@@ -161,8 +160,9 @@ function fromGraphql(type: GraphQLOutputType, value: unknown): unknown {
 }
 
 function rootField(name: string): { keyword: 'query' | 'mutation'; field: GraphQLField<unknown, unknown> } {
-  const path = operationFieldTable[name]?.field;
-  if (!path) throw new Error(`${name} has no GraphQL field`);
+  const operation = byName.get(name);
+  if (!operation) throw new Error(`${name} is not in the catalogue`);
+  const path = rootFieldPath(operation);
   const [typeName, fieldName] = path.split('.') as [string, string];
   const field = (typeName === 'Query' ? schema.getQueryType() : schema.getMutationType())?.getFields()[fieldName];
   if (!field) throw new Error(`${path} is not in the schema`);

@@ -10,7 +10,8 @@ import { currentCursor, placeOrder, readAllEvents } from './steps.ts';
 
 let node: TestNode;
 before(async () => {
-  node = await startTestNode({ BISTRO_KITCHEN: 'auto', BISTRO_KITCHEN_PACE_MS: '50' });
+  // Long enough that a guest's cancel lands before the kitchen starts preparing, even on a busy machine.
+  node = await startTestNode({ BISTRO_KITCHEN: 'auto', BISTRO_KITCHEN_PACE_MS: '250' });
 });
 after(() => node.close());
 

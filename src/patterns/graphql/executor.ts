@@ -17,6 +17,7 @@ import {
   type GraphQLSchema,
   type OperationTypeNode,
 } from 'graphql';
+import { withInputPointers } from './input-pointer-rules.ts';
 import { costError, measureDocument, shapeErrors, type GraphqlLimits } from './limits.ts';
 import type { GraphqlContext } from './schema.ts';
 
@@ -52,7 +53,7 @@ export interface Executor {
 }
 
 export function createExecutor(schema: GraphQLSchema, options: GraphqlOptions, defaultLimits: ReadonlyMap<string, number>): Executor {
-  const rules = options.graphqlIntrospection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  const rules = withInputPointers(options.graphqlIntrospection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule]);
   const cache = new Map<string, Prepared>();
 
   function compile(document: DocumentNode, operationName: string | undefined): CompiledQuery | null {

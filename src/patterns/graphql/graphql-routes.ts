@@ -11,7 +11,8 @@ import { toBistroError } from '../http/errors.ts';
 import { createExecutor, type GraphqlOptions } from './executor.ts';
 import { bistroErrorBody, formatErrors, type FormatOptions } from './format-errors.ts';
 import { registerGraphiqlAssets, sendGraphiql } from './graphiql.ts';
-import { operationFieldTable } from './operation-fields.ts';
+import { explainingVariables } from './variable-pointers.ts';
+import { rootFieldPath } from './operation-fields.ts';
 import { createContext, createGraphqlSchema } from './schema.ts';
 
 type Media = 'graphql-response' | 'json' | 'html';
@@ -81,16 +82,17 @@ function send(reply: FastifyReply, media: Media, status: number, body: { data?: 
 /** The default `limit` of each paged root field, read from its operation's input schema (for the cost). */
 function defaultLimits(core: Core): Map<string, number> {
   const limits = new Map<string, number>();
-  for (const [name, { field }] of Object.entries(operationFieldTable)) {
-    const input = core.catalogue.get(name)?.operation.input as { properties?: { limit?: { default?: unknown } } } | undefined;
+  for (const operation of core.catalogue.list()) {
+    const input = operation.input as { properties?: { limit?: { default?: unknown } } } | undefined;
     const limit = input?.properties?.limit?.default;
-    if (typeof limit === 'number') limits.set(field, limit);
+    if (typeof limit === 'number') limits.set(rootFieldPath(operation), limit);
   }
   return limits;
 }
 
 export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, options: GraphqlOptions): Promise<void> {
-  const executor = createExecutor(createGraphqlSchema(), options, defaultLimits(core));
+  const schema = createGraphqlSchema(core.catalogue.list());
+  const executor = explainingVariables(createExecutor(schema, options, defaultLimits(core)), schema);
 
   async function handle(request: FastifyRequest, reply: FastifyReply) {
     const isGet = request.method === 'GET';

@@ -1,113 +1,138 @@
 /**
- * The one table from catalogue operations to GraphQL root fields, with how each field's arguments
- * become the operation's input. Translation only: enums to lower case, adjustment lists to maps,
- * GraphQL nulls to absent fields. A test checks every catalogue operation is here.
+ * Root fields from the catalogue: each operation's `graphql` binding names its field on Query (a
+ * query) or Mutation (a command); arguments and answer come from its schemas. Arguments become the
+ * operation's input by rules read off the generated types, never per operation: nulls are left
+ * out, enums arrive as the catalogue's values (graphql-js maps PLACED → placed), entries become maps.
  */
+import {
+  GraphQLBoolean,
+  GraphQLNonNull,
+  getNullableType,
+  isInputObjectType,
+  isListType,
+  type GraphQLArgumentConfig,
+  type GraphQLFieldConfig,
+  type GraphQLInputType,
+} from 'graphql';
+import type { AnyOperation, GraphqlBinding } from '../../core/operation.ts';
 import { invalid, pointerToken } from '../../domain/errors.ts';
+import { isOptional, type CatalogueTypes, type EntryExtension, type JsonSchema } from './catalogue-types.ts';
 
 export type GraphqlArgs = Record<string, unknown>;
 
-export interface OperationField {
-  /** `Query.<field>` or `Mutation.<field>`. */
-  field: `${'Query' | 'Mutation'}.${string}`;
-  input(args: GraphqlArgs): Record<string, unknown>;
-  /** Reshapes the operation's output where the GraphQL type differs (a list instead of a page). */
-  output?(output: unknown): unknown;
+/** What a root field says about itself (`GraphQLField.extensions`): its operation, and where its input sits. */
+export type RootFieldExtension = {
+  operation: string;
+  /** The argument holding the input's fields (`placeOrder(input: …)`) when the binding wraps them. */
+  inputArgument?: string;
+};
+
+/** All a root field needs of the request context. */
+export interface Caller {
+  call(operation: string, input: Record<string, unknown>): Promise<unknown>;
 }
 
-/** GraphQL enum value → domain value (`PLACED` → `placed`); absent stays absent. */
-export function lower(value: unknown): string | undefined {
-  return typeof value === 'string' ? value.toLowerCase() : undefined;
+export function graphqlBinding(operation: AnyOperation): GraphqlBinding {
+  if (!operation.graphql) throw new Error(`${operation.name} has no graphql binding: name its root field beside its rest binding`);
+  return operation.graphql;
 }
 
-/** GraphQL sends `null` for an omitted nullable argument; operations expect the field to be absent. */
-export function defined(fields: Record<string, unknown>): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(fields)) if (value !== undefined && value !== null) result[name] = value;
-  return result;
+/** `Query.menu`, `Mutation.placeOrder`: reads are queries and changes mutations, as GraphQL clients expect. */
+export function rootFieldPath(operation: AnyOperation): `${'Query' | 'Mutation'}.${string}` {
+  return `${operation.kind === 'query' ? 'Query' : 'Mutation'}.${graphqlBinding(operation).field}`;
 }
 
-function record(value: unknown): GraphqlArgs {
-  return (value ?? {}) as GraphqlArgs;
-}
-
-function list(value: unknown): GraphqlArgs[] | undefined {
-  return Array.isArray(value) ? (value as GraphqlArgs[]) : undefined;
-}
-
-/** `[{ ingredient, portions }]` → `{ ingredient: portions }`; a list can name one twice, a map cannot. */
-function adjustmentsMap(adjustments: GraphqlArgs[] | undefined, path: string): Record<string, number> | undefined {
-  if (adjustments === undefined) return undefined;
-  const map = new Map<string, number>();
-  for (const { ingredient, portions } of adjustments) {
-    const name = String(ingredient);
-    if (map.has(name)) throw invalid(`${path}/${pointerToken(name)}`, `ingredient "${name}" is adjusted twice`);
-    map.set(name, Number(portions));
+/** `[{ ingredient: 'salt', portions: 0 }]` → `{ salt: 0 }`; a list can name a key twice, a map cannot. */
+function entriesToMap(list: Record<string, unknown>[], entry: EntryExtension['entry'], valueType: GraphQLInputType, pointer: string) {
+  const map = new Map<string, unknown>();
+  for (const item of list) {
+    const key = String(item[entry.key]);
+    const at = `${pointer}/${pointerToken(key)}`;
+    if (map.has(key)) throw invalid(at, `${entry.key} "${key}" is given twice`);
+    map.set(key, fromGraphql(valueType, item[entry.value], at));
   }
-  // fromEntries defines own properties, so even an ingredient called "__proto__" stays a key.
+  // fromEntries defines own properties, so even a key called "__proto__" stays a key.
   return Object.fromEntries(map);
 }
 
-function orderItems(items: unknown): GraphqlArgs[] | undefined {
-  return list(items)?.map((item, index) =>
-    defined({
-      menuItemId: item['menuItemId'],
-      quantity: item['quantity'],
-      adjustments: adjustmentsMap(list(item['adjustments']), `/items/${index}/adjustments`),
-      note: item['note'],
-    }),
-  );
+/** One coerced GraphQL value as the catalogue takes it; `pointer` names it in the operation's input. */
+export function fromGraphql(type: GraphQLInputType, value: unknown, pointer: string): unknown {
+  if (value === null || value === undefined) return undefined;
+  const inner = getNullableType(type);
+  if (isListType(inner)) {
+    const item = getNullableType(inner.ofType);
+    const entry = isInputObjectType(item) ? (item.extensions as Partial<EntryExtension>).entry : undefined;
+    const valueType = entry && isInputObjectType(item) ? item.getFields()[entry.value]?.type : undefined;
+    if (entry && valueType) return entriesToMap(value as Record<string, unknown>[], entry, valueType, pointer);
+    return (value as unknown[]).map((element, index) => fromGraphql(inner.ofType, element, `${pointer}/${index}`));
+  }
+  if (isInputObjectType(inner)) {
+    const fields = inner.getFields();
+    const result: Record<string, unknown> = {};
+    for (const [name, field] of Object.entries(value as Record<string, unknown>)) {
+      const fieldType = fields[name]?.type;
+      const translated = fieldType ? fromGraphql(fieldType, field, `${pointer}/${pointerToken(name)}`) : field;
+      if (translated !== undefined) result[name] = translated;
+    }
+    return result;
+  }
+  return value;
 }
 
-function menuItemInput(value: unknown): Record<string, unknown> {
-  const input = record(value);
-  return defined({
-    id: input['id'],
-    name: input['name'],
-    description: input['description'],
-    category: lower(input['category']),
-    priceCents: input['priceCents'],
-    available: input['available'],
-    ingredients: list(input['ingredients'])?.map(({ name, portions, min, max }) => ({ name, portions, min, max })),
-  });
+/** A root field's arguments as its operation's input: the wrapping `input` argument is spread. */
+export function argumentsToInput(argumentTypes: ReadonlyMap<string, GraphQLInputType>, args: GraphqlArgs, inputArgument: string | undefined): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(args)) {
+    const type = argumentTypes.get(name);
+    if (!type) continue;
+    const wrapper = name === inputArgument;
+    const translated = fromGraphql(type, value, wrapper ? '' : `/${pointerToken(name)}`);
+    if (translated === undefined) continue;
+    if (wrapper) Object.assign(input, translated);
+    else input[name] = translated;
+  }
+  return input;
 }
 
-export const operationFieldTable: Record<string, OperationField> = {
-  'menu.list': {
-    field: 'Query.menu',
-    input: ({ category }) => defined({ category: lower(category) }),
-    output: (page) => (page as { items: unknown[] }).items,
-  },
-  'menu.get': { field: 'Query.menuItem', input: ({ id }) => ({ id }) },
-  'menu.create': { field: 'Mutation.createMenuItem', input: ({ input }) => menuItemInput(input) },
-  'menu.update': {
-    field: 'Mutation.updateMenuItem',
-    input: ({ input, expectedVersion }) => ({ ...menuItemInput(input), ...defined({ expectedVersion }) }),
-  },
-  'menu.delete': { field: 'Mutation.deleteMenuItem', input: ({ id, expectedVersion }) => defined({ id, expectedVersion }), output: () => true },
-  'orders.place': {
-    field: 'Mutation.placeOrder',
-    input: ({ input }) => defined({ items: orderItems(record(input)['items']), idempotencyKey: record(input)['idempotencyKey'] }),
-  },
-  'orders.list': { field: 'Query.orders', input: ({ status, limit, cursor }) => defined({ status: lower(status), limit, cursor }) },
-  'orders.get': { field: 'Query.order', input: ({ id }) => ({ id }) },
-  'orders.update': {
-    field: 'Mutation.updateOrder',
-    input: ({ id, items, expectedVersion }) => defined({ id, items: orderItems(items), expectedVersion }),
-  },
-  'orders.cancel': { field: 'Mutation.cancelOrder', input: ({ id, expectedVersion }) => defined({ id, expectedVersion }) },
-  'orders.setStatus': {
-    field: 'Mutation.setOrderStatus',
-    input: ({ id, status, expectedVersion }) => defined({ id, status: lower(status), expectedVersion }),
-  },
-  'messages.list': { field: 'Query.messages', input: ({ orderId, limit, cursor }) => defined({ orderId, limit, cursor }) },
-  'messages.send': { field: 'Mutation.sendMessage', input: ({ orderId, text }) => ({ orderId, text }) },
-  'events.list': { field: 'Query.events', input: ({ after, types, limit }) => defined({ after, types, limit }) },
-  'guests.register': { field: 'Mutation.registerGuest', input: ({ table, name }) => ({ table, name }) },
-  'keys.create': { field: 'Mutation.createKey', input: ({ role, name }) => ({ role: lower(role), name }) },
-};
+function argumentsOf(operation: AnyOperation, types: CatalogueTypes): Record<string, GraphQLArgumentConfig> {
+  const input = operation.input as JsonSchema;
+  const wrap = graphqlBinding(operation).input;
+  const beside = wrap?.beside ?? [];
+  const args: Record<string, GraphQLArgumentConfig> = {};
+  if (wrap) args['input'] = { type: new GraphQLNonNull(types.inputObject(wrap.type, input, beside)) };
+  for (const [name, property] of Object.entries(input.properties ?? {})) {
+    if (wrap && !beside.includes(name)) continue;
+    const type = types.input(property, name);
+    args[name] = {
+      type: isOptional(input, name) ? type : new GraphQLNonNull(type),
+      description: property.description,
+      ...(property.default !== undefined ? { defaultValue: property.default } : {}),
+    };
+  }
+  return args;
+}
 
-/** Operation name → `Type.field`, the contract table of DESIGN.md §5's GraphQL column. */
-export const operationFields: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(operationFieldTable).map(([name, { field }]) => [name, field]),
-);
+/** The root field serving one operation: it calls the operation through the context, so `invoke` sees every call. */
+export function operationField(operation: AnyOperation, types: CatalogueTypes): GraphQLFieldConfig<unknown, Caller, GraphqlArgs> {
+  const binding = graphqlBinding(operation);
+  const output = operation.output as JsonSchema;
+  const args = argumentsOf(operation, types);
+  const argumentTypes = new Map(Object.entries(args).map(([name, config]) => [name, config.type]));
+  const inputArgument = binding.input ? 'input' : undefined;
+  const extensions: RootFieldExtension = { operation: operation.name, ...(inputArgument ? { inputArgument } : {}) };
+
+  // GraphQL has no empty answer: an operation that answers nothing answers true once it is done.
+  const answersNothing = output.type === 'null';
+  const page = binding.items ? output.properties?.['items'] : undefined;
+  if (binding.items && !page) throw new Error(`${operation.name} answers items, but its output has none`);
+  const type = answersNothing ? GraphQLBoolean : types.output(page ?? output, binding.field);
+  const answer = (result: unknown) => (answersNothing ? true : page ? (result as { items: unknown }).items : result);
+
+  return {
+    type,
+    args,
+    description: answersNothing ? `${operation.summary}; true once done.` : operation.summary,
+    extensions,
+    resolve: async (_root, given, context) => answer(await context.call(operation.name, argumentsToInput(argumentTypes, given, inputArgument))),
+  };
+}

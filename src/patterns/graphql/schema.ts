@@ -1,101 +1,61 @@
 /**
- * The executable schema: the SDL plus resolvers. Root fields come from the operation table; the
- * nested edges (order → messages, order item → menu item) call `invoke` too, so every read and
- * write goes through the catalogue. Menu items are batched per request with a DataLoader.
+ * The executable schema, generated from the catalogue: types from the operations' schemas, one root
+ * field per operation binding. The graph edges that are not operations (order → messages, order
+ * item → menu item) are declared here and call `invoke` too, so every read and write goes through
+ * the catalogue. Menu items are batched per request with a DataLoader.
  */
-import DataLoader from 'dataloader';
-import { buildSchema, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import type { Core } from '../../core/core.ts';
-import type { MenuItem } from '../../domain/menu.ts';
+import { GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, type GraphQLFieldConfigMap } from 'graphql';
+import type { AnyOperation } from '../../core/operation.ts';
 import type { Order, OrderItem } from '../../domain/order.ts';
-import type { Principal } from '../../domain/roles.ts';
-import { defined, operationFieldTable, type GraphqlArgs } from './operation-fields.ts';
-import { typeDefs } from './type-defs.ts';
+import type { GraphqlContext } from './graphql-context.ts';
+import { createCatalogueTypes, JsonScalar, type Edges, type TypeView } from './catalogue-types.ts';
+import { graphqlBinding, operationField, type GraphqlArgs } from './operation-fields.ts';
 
-/** What every resolver of one request shares. */
-export interface GraphqlContext {
-  principal: Principal;
-  call(operation: string, input: Record<string, unknown>): Promise<unknown>;
-  /** Menu items by id for this request only, so a list of orders reads the menu once. */
-  menuItems: DataLoader<string, MenuItem | null>;
-}
+export { createContext, type GraphqlContext } from './graphql-context.ts';
 
-export function createContext(invoke: Core['invoke'], principal: Principal): GraphqlContext {
-  const call = async (operation: string, input: Record<string, unknown>) => (await invoke(operation, input, principal)).output;
-  let menuItems: GraphqlContext['menuItems'] | undefined;
-  return {
-    principal,
-    call,
-    // Made on first use: most requests never follow an order item to its menu item.
-    get menuItems() {
-      // One `menu.list` (one store read) answers any number of ids; a deleted item resolves to null.
-      menuItems ??= new DataLoader(async (ids) => {
-        const page = (await call('menu.list', {})) as { items: MenuItem[] };
-        const byId = new Map(page.items.map((item) => [item.id, item]));
-        return ids.map((id) => byId.get(id) ?? null);
-      });
-      return menuItems;
-    },
-  };
-}
-
-type Resolver = GraphQLFieldResolver<unknown, GraphqlContext, GraphqlArgs>;
-
-/** Domain value → GraphQL enum value (`placed` → `PLACED`). */
-const upper = (value: string) => value.toUpperCase();
-
-const typeResolvers: Record<string, Record<string, Resolver>> = {
-  MenuItem: {
-    category: (item) => upper((item as MenuItem).category),
-  },
-  Order: {
-    status: (order) => upper((order as Order).status),
-    messages: async (order, { limit }, context) => {
-      const page = (await context.call('messages.list', defined({ orderId: (order as Order).id, limit }))) as { items: unknown[] };
-      return page.items;
-    },
-  },
-  OrderItem: {
-    adjustments: (item) => Object.entries((item as OrderItem).adjustments).map(([ingredient, portions]) => ({ ingredient, portions })),
-    menuItem: (item, _args, context) => context.menuItems.load((item as OrderItem).menuItemId),
-  },
-  Message: {
-    from: (message) => upper((message as { from: string }).from),
-  },
-  StaffKey: {
-    role: (key) => upper((key as { role: string }).role),
+/** DESIGN.md §5: an event is `Event { id, sequence, type, subject, time, data }`, without CloudEvents' envelope constants. */
+const views: Record<string, TypeView> = {
+  CloudEvent: {
+    name: 'Event',
+    description: 'A CloudEvent from the log; sequence is the cursor every pattern accepts.',
+    fields: ['id', 'sequence', 'type', 'subject', 'time', 'data'],
   },
 };
 
-function rootResolvers(): Record<string, Record<string, Resolver>> {
-  const roots: Record<string, Record<string, Resolver>> = { Query: {}, Mutation: {} };
-  for (const [operation, binding] of Object.entries(operationFieldTable)) {
-    const [typeName, fieldName] = binding.field.split('.') as [string, string];
-    roots[typeName] = {
-      ...roots[typeName],
-      [fieldName]: async (_root, args, context) => {
-        const output = await context.call(operation, binding.input(args));
-        return binding.output ? binding.output(output) : output;
+const edges: Edges = {
+  OrderItem: (types) => ({
+    menuItem: {
+      type: types.object('MenuItem'),
+      description: 'The menu item as it is now; null once it left the menu.',
+      resolve: (item, _args, context) => context.menuItems.load((item as OrderItem).menuItemId),
+    },
+  }),
+  Order: (types) => ({
+    messages: {
+      type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(types.object('Message')))),
+      description: 'The conversation on this order, oldest first.',
+      args: { limit: { type: GraphQLInt, defaultValue: 100 } },
+      resolve: async (order, { limit }: GraphqlArgs, context) => {
+        const page = (await context.call('messages.list', { orderId: (order as Order).id, ...(typeof limit === 'number' ? { limit } : {}) })) as { items: unknown[] };
+        return page.items;
       },
-    };
-  }
-  return roots;
-}
+    },
+  }),
+};
 
-function attach(schema: GraphQLSchema, resolvers: Record<string, Record<string, Resolver>>): void {
-  for (const [typeName, fields] of Object.entries(resolvers)) {
-    const type = schema.getType(typeName) as GraphQLObjectType | undefined;
-    if (!type) throw new Error(`resolvers name a type the schema lacks: ${typeName}`);
-    for (const [fieldName, resolve] of Object.entries(fields)) {
-      const field = type.getFields()[fieldName];
-      if (!field) throw new Error(`resolvers name a field the schema lacks: ${typeName}.${fieldName}`);
-      field.resolve = resolve as GraphQLFieldResolver<unknown, unknown>;
-    }
+export function createGraphqlSchema(operations: readonly AnyOperation[]): GraphQLSchema {
+  const types = createCatalogueTypes(views, edges);
+  const roots: Record<'query' | 'mutation', GraphQLFieldConfigMap<unknown, GraphqlContext>> = { query: {}, mutation: {} };
+  for (const operation of operations) {
+    const fields = roots[operation.kind === 'query' ? 'query' : 'mutation'];
+    const { field } = graphqlBinding(operation);
+    if (fields[field]) throw new Error(`two operations claim the GraphQL field ${field}`);
+    fields[field] = operationField(operation, types);
   }
-}
-
-export function createGraphqlSchema(): GraphQLSchema {
-  const schema = buildSchema(typeDefs);
-  attach(schema, { ...typeResolvers, ...rootResolvers() });
-  return schema;
+  return new GraphQLSchema({
+    query: new GraphQLObjectType({ name: 'Query', fields: roots.query }),
+    mutation: new GraphQLObjectType({ name: 'Mutation', fields: roots.mutation }),
+    // Named so the scalar is in the schema even while no field returns it.
+    types: [JsonScalar],
+  });
 }
