@@ -9,7 +9,7 @@ import type { Principal } from '../domain/roles.ts';
 import type { Catalogue } from './catalogue.ts';
 import { claimKey, completeKey, releaseKey, requestHash } from './idempotency.ts';
 import { newId } from './ids.ts';
-import type { AnyOperation, OperationContext } from './operation.ts';
+import type { AnyOperation, InputOf, OperationContext, OperationMap, OutputOf } from './operation.ts';
 import type { EventToAppend, Store, StoreSession } from './store.ts';
 
 export const eventSource = '/bistro';
@@ -35,6 +35,23 @@ export interface InvokeResult {
 }
 
 export type Invoke = (name: string, input: unknown, principal: Principal, options?: InvokeOptions) => Promise<InvokeResult>;
+
+/**
+ * `invoke` for callers that name the operation in code (the auto kitchen, tests): the input is
+ * checked against the operation's schema type and the output comes typed, no cast needed.
+ * Patterns dispatch by names they read off the wire, so they keep the untyped `Invoke`.
+ */
+export type TypedInvoke<M extends OperationMap> = <N extends keyof M & string>(
+  name: N,
+  input: InputOf<M[N]>,
+  principal: Principal,
+  options?: InvokeOptions,
+) => Promise<Omit<InvokeResult, 'output'> & { output: OutputOf<M[N]> }>;
+
+/** The same function, typed: `invoke` validates every input against the very schemas the types come from. */
+export function typedInvoke<M extends OperationMap>(invoke: Invoke): TypedInvoke<M> {
+  return invoke as TypedInvoke<M>;
+}
 
 /** Told of every commit's events (possibly none) after the COMMIT. */
 export type CommitListener = (events: readonly LoggedEvent[]) => void;

@@ -70,7 +70,8 @@ export interface Operation<I extends TSchema = TSchema, O extends TSchema = TSch
 /** Type-erased operation, as the catalogue holds them (handler is a method, so this assignment is allowed). */
 export type AnyOperation = Operation<TSchema, TSchema>;
 
-export function defineOperation<I extends TSchema, O extends TSchema>(operation: Operation<I, O>): AnyOperation {
+/** Keeps the literal name and the schemas' types, so a typed invoke can look them up by name. */
+export function defineOperation<const N extends string, I extends TSchema, O extends TSchema>(operation: Operation<I, O> & { name: N }): Operation<I, O> & { name: N } {
   return operation;
 }
 
@@ -78,3 +79,9 @@ export const allRoles: readonly Role[] = ['anonymous', 'guest', 'waiter', 'kitch
 export const signedIn: readonly Role[] = ['guest', 'waiter', 'kitchen', 'admin'];
 export const staff: readonly Role[] = ['waiter', 'kitchen', 'admin'];
 export const adminOnly: readonly Role[] = ['admin'];
+
+/** Operations by name: what a typed invoke is typed against. */
+export type OperationMap = Record<string, AnyOperation>;
+
+export type InputOf<O> = O extends Operation<infer I, TSchema> ? Static<I> : never;
+export type OutputOf<O> = O extends Operation<TSchema, infer Out> ? Static<Out> : never;

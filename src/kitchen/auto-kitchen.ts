@@ -9,6 +9,9 @@ import type { EventType } from '../domain/events.ts';
 import { orderStatuses, type Order, type OrderStatus } from '../domain/order.ts';
 import type { Principal } from '../domain/roles.ts';
 import type { Core } from '../core/core.ts';
+import { typedInvoke, type TypedInvoke } from '../core/invoke.ts';
+import type { OutputOf } from '../core/operation.ts';
+import type { BistroOperations } from '../operations/index.ts';
 
 const next: Partial<Record<OrderStatus, OrderStatus>> = { placed: 'accepted', accepted: 'preparing', preparing: 'ready', ready: 'served' };
 const cook: Principal = { id: 'auto-kitchen', role: 'kitchen', name: 'auto kitchen' };
@@ -22,7 +25,8 @@ interface Step {
 }
 
 export class AutoKitchen {
-  readonly #core: Pick<Core, 'invoke' | 'feed' | 'clock'>;
+  readonly #core: Pick<Core, 'feed' | 'clock'>;
+  readonly #invoke: TypedInvoke<BistroOperations>;
   readonly #paceMs: number;
   readonly #onError: (error: unknown) => void;
   readonly #steps = new Map<string, Step>();
@@ -33,6 +37,7 @@ export class AutoKitchen {
 
   constructor(core: Pick<Core, 'invoke' | 'feed' | 'clock'>, paceMs: number, onError: (error: unknown) => void) {
     this.#core = core;
+    this.#invoke = typedInvoke<BistroOperations>(core.invoke);
     this.#paceMs = paceMs;
     this.#onError = onError;
   }
@@ -43,8 +48,7 @@ export class AutoKitchen {
     for (const status of Object.keys(next) as OrderStatus[]) {
       let cursor: string | null = null;
       do {
-        const input: Record<string, unknown> = { status, limit: 100, ...(cursor ? { cursor } : {}) };
-        const page = (await this.#core.invoke('orders.list', input, cook)).output as { items: Order[]; nextCursor: string | null };
+        const page: OutputOf<BistroOperations['orders.list']> = (await this.#invoke('orders.list', { status, limit: 100, ...(cursor ? { cursor } : {}) }, cook)).output;
         for (const order of page.items) this.#track(order);
         cursor = page.nextCursor;
       } while (cursor !== null);
@@ -85,7 +89,7 @@ export class AutoKitchen {
       for (const [id, step] of [...this.#steps]) {
         if (step.dueAt > now || this.#stopped) continue;
         try {
-          await this.#core.invoke('orders.setStatus', { id, status: step.to, expectedVersion: step.version }, cook);
+          await this.#invoke('orders.setStatus', { id, status: step.to, expectedVersion: step.version }, cook);
         } catch (error) {
           if (error instanceof BistroError) {
             if (this.#steps.get(id) === step) this.#steps.delete(id);

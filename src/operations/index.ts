@@ -7,7 +7,7 @@ import { createMenuItem, deleteMenuItem, getMenuItem, listMenu, updateMenuItem }
 import { listMessages, sendMessage } from './messages.ts';
 import { cancelOrder, getOrder, listOrders, placeOrder, updateOrder } from './orders.ts';
 
-export const operations: readonly AnyOperation[] = [
+const all = [
   listMenu,
   getMenuItem,
   createMenuItem,
@@ -24,4 +24,9 @@ export const operations: readonly AnyOperation[] = [
   listEvents,
   registerGuest,
   createKey,
-];
+] as const;
+
+export const operations: readonly AnyOperation[] = all;
+
+/** Every operation by its name, for `typedInvoke<BistroOperations>(core.invoke)`. */
+export type BistroOperations = { [O in (typeof all)[number] as O['name']]: O };
