@@ -22,6 +22,7 @@ import {
   type GraphQLNamedType,
   type GraphQLOutputType,
 } from 'graphql';
+import { mustSend } from '../../core/json-schema.ts';
 import type { GraphqlContext } from './graphql-context.ts';
 
 /** The JSON Schema keywords the catalogue writes and this translation reads. */
@@ -75,7 +76,7 @@ export function withoutNull(schema: JsonSchema): { schema: JsonSchema; nullable:
 }
 
 /** A field may be left out when it is not required or has a default the core fills in. */
-export const isOptional = (schema: JsonSchema, name: string) => !(schema.required ?? []).includes(name) || 'default' in (schema.properties?.[name] ?? {});
+export const isOptional = (schema: JsonSchema, name: string) => !mustSend(schema, name);
 
 /** The catalogue calls what a client sends a `…Request`; GraphQL calls every input an `…Input`. */
 const inputName = (title: string) => `${title.replace(/Request$/, '')}Input`;

@@ -1,10 +1,10 @@
 /** OpenAPI 3.1, generated from the catalogue: every REST binding, its schemas, headers and errors. */
 import type { TObject, TSchema } from '@sinclair/typebox';
 import type { Catalogue } from '../../core/catalogue.ts';
+import { mustSend, plainSchema, type JsonObject } from '../../core/json-schema.ts';
 import { errorCatalogue } from '../../domain/errors.ts';
 import { pathParameters } from './rest-routes.ts';
 
-type JsonObject = Record<string, unknown>;
 
 const problemSchema = {
   type: 'object',
@@ -23,13 +23,8 @@ const problemSchema = {
   },
 };
 
-/** TypeBox schemas are JSON Schema already; this drops TypeBox's symbol keys by round-tripping. */
-const plain = (schema: TSchema): JsonObject => JSON.parse(JSON.stringify(schema)) as JsonObject;
-
-/** A field with a default may be left out: the core fills it in before checking what is required. */
-function isRequired(schema: TObject, name: string): boolean {
-  return (schema.required ?? []).includes(name) && !('default' in (schema.properties[name] ?? {}));
-}
+const plain = plainSchema;
+const isRequired = mustSend;
 
 function withoutFields(schema: TObject, fields: readonly string[]): JsonObject | null {
   const properties = Object.fromEntries(Object.entries(schema.properties).filter(([name]) => !fields.includes(name)));

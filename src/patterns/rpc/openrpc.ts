@@ -1,14 +1,12 @@
 /** The OpenRPC 1.3 document `rpc.discover` answers, generated from the catalogue like REST's OpenAPI. */
-import type { TObject, TSchema } from '@sinclair/typebox';
+import type { TObject } from '@sinclair/typebox';
 import type { Catalogue } from '../../core/catalogue.ts';
+import { mustSend, plainSchema, type JsonObject } from '../../core/json-schema.ts';
 import type { AnyOperation } from '../../core/operation.ts';
 import { errorCatalogue, type ErrorCode } from '../../domain/errors.ts';
 import { rpcErrorCodes } from './rpc-errors.ts';
 
-type JsonObject = Record<string, unknown>;
-
-/** TypeBox schemas are JSON Schema already; this drops TypeBox's symbol keys by round-tripping. */
-const plain = (schema: TSchema): JsonObject => JSON.parse(JSON.stringify(schema)) as JsonObject;
+const plain = plainSchema;
 
 const errorRef = (code: ErrorCode) => ({ $ref: `#/components/errors/${code}` });
 
@@ -24,12 +22,10 @@ function errorsOf(operation: AnyOperation): JsonObject[] {
 
 function methodOf(operation: AnyOperation): JsonObject {
   const input = operation.input as TObject;
-  const required = input.required ?? [];
   const params = Object.entries(input.properties).map(([name, schema]) => ({
     name,
     ...(typeof schema.description === 'string' ? { description: schema.description } : {}),
-    // A field with a default is filled in when absent, so the caller need not send it.
-    required: required.includes(name) && schema.default === undefined,
+    required: mustSend(input, name),
     schema: plain(schema),
   }));
   return {
