@@ -113,6 +113,14 @@ test('done with no output (a 204): the replay answers null', async () => {
   assert.deepEqual(await claim(key, msAfter(1)), { kind: 'replay', output: null }, 'the replay of nothing');
 });
 
+test('done with nothing to answer (a handler that returns nothing): the replay answers null too', async () => {
+  const key = freshKey('void');
+  await claim(key, placedAt);
+  await store.transaction((session) => completeKey(session, ada, key, undefined));
+  assert.equal((await store.idempotency.find(ada, key))?.state, 'done', 'the key is done');
+  assert.deepEqual(await claim(key, msAfter(1)), { kind: 'replay', output: null }, 'the replay of nothing');
+});
+
 test('the same key for another operation is 422 idempotency_key_reused', async () => {
   const key = freshKey('other-operation');
   await givenDone(key);
