@@ -77,3 +77,8 @@ test('every problem is reported at once, not just the first', () => {
 test('when the whole input is wrong, the message calls it "input"', () => {
   refused('an order please', [{ path: '', message: 'must be object' }], 'input must be object');
 });
+
+test('a schema may carry keywords ajv does not know, such as OpenAPI `example` and `x-` extensions', () => {
+  const annotated = compileValidator(Type.Object({ table: Type.Integer({ example: 7, 'x-bistro-unit': 'table number' }) }));
+  assert.doesNotThrow(() => annotated({ table: 7 }), 'the annotations do not get in the way');
+});
