@@ -167,9 +167,11 @@ test('concurrent duplicates: exactly one claim is fresh, every other one is 409 
 });
 
 test('the request hash is sha256 over the operation, a newline and canonical JSON, in base64url', () => {
-  const expected = createHash('sha256').update('orders.place\n{"items":[{"menuItemId":"fish-and-chips","quantity":1}],"table":7}').digest('base64url');
+  const canonical = '{"items":[{"menuItemId":"fish-and-chips","quantity":1},{"menuItemId":"lemonade","quantity":2}],"table":7}';
+  const expected = createHash('sha256').update(`orders.place\n${canonical}`).digest('base64url');
   // Hashes are stored with the keys, so a change here would turn every key that outlived an upgrade into 422.
-  assert.equal(requestHash(placeOrder, { table: 7, items: [{ quantity: 1, menuItemId: 'fish-and-chips' }] }), expected, 'the stored form of a request');
+  const input = { table: 7, items: [{ quantity: 1, menuItemId: 'fish-and-chips' }, { menuItemId: 'lemonade', quantity: 2 }] };
+  assert.equal(requestHash(placeOrder, input), expected, 'the stored form of a request');
 });
 
 test('the request hash ignores key order, undefined fields and the idempotency key itself', () => {
@@ -186,4 +188,5 @@ test('the request hash tells apart operations, values, array order, null and abs
   assert.notEqual(requestHash(placeOrder, { items: ['chips', 'fish'] }), hash, 'items in another order');
   assert.notEqual(requestHash(placeOrder, { ...base, note: null }), hash, 'a null field is not an absent one');
   assert.notEqual(requestHash(placeOrder, { ...base, table: '7' }), requestHash(placeOrder, { ...base, table: 7 }), 'a string is not a number');
+  assert.notEqual(requestHash(placeOrder, { quantities: [1, 23] }), requestHash(placeOrder, { quantities: [12, 3] }), 'array items are kept apart');
 });

@@ -29,6 +29,18 @@ test('ids made in different milliseconds differ in their random part too', async
   assert.ok(second > first);
 });
 
+test('the first id of each millisecond draws a fresh random part, so ids of a busy server are not guessable', async () => {
+  // Within one millisecond ulid only increments the last id, so compare the first id of each millisecond.
+  const randomParts = new Set<string>();
+  for (let made = 0; made < 40; made++) {
+    const start = Date.now();
+    while (Date.now() === start) await new Promise((resolve) => setImmediate(resolve));
+    randomParts.add(newId('gst').slice(14));
+  }
+  assert.equal(randomParts.size, 40, `40 milliseconds, 40 random parts: ${[...randomParts].slice(0, 3).join(', ')}…`);
+  assert.ok(!randomParts.has('0'.repeat(16)), 'no random part is all zeros');
+});
+
 test('tokens are long, random and prefixed', () => {
   const tokens = new Set(Array.from({ length: 100 }, () => newToken('bg')));
   assert.equal(tokens.size, 100);
