@@ -34,14 +34,15 @@ export default {
   // node_modules is symlinked into the sandbox, and tsx compiles the instrumented .ts there.
   inPlace: false,
   tempDirName: '.stryker-tmp',
-  // Two cores shared with others; tests themselves run files in parallel.
+  // Two cores shared with others; each runner is one node process.
   concurrency: 2,
   // Over the measured run time: ids.ts mutants that break the random pool make ulid spin forever.
   timeoutMS: 10_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  thresholds: { high: 90, low: 80, break: null },
+  // 97.6% on 2026-11-30 with the equivalents below; under 90 the run fails, so a gap cannot slip by.
+  thresholds: { high: 90, low: 80, break: 90 },
 };
 
 /*
