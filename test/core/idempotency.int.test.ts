@@ -166,6 +166,24 @@ test('concurrent duplicates: exactly one claim is fresh, every other one is 409 
   }
 });
 
+test('a claim that loses the insert race (another claim inserted the key after our find) is 409, not a second run of the work', async () => {
+  // On SQLite group commit runs claims one after another, so this needs a backend where two claims
+  // overlap (PostgreSQL at READ COMMITTED): both find nothing, one insert wins, the other inserts nothing.
+  const inserted: string[] = [];
+  const racingSession = {
+    idempotency: {
+      find: async () => undefined,
+      insert: async (record: { key: string }) => {
+        inserted.push(record.key);
+        return false;
+      },
+    },
+  };
+  const racingStore = { transaction: (work: (session: unknown) => Promise<unknown>) => work(racingSession) } as unknown as Store;
+  await refused(claimKey(racingStore, ada, 'raced', placeOrder, fishAndChips, placedAt), 'idempotency_key_in_progress', 409);
+  assert.deepEqual(inserted, ['raced'], 'the claim tried to insert its key once');
+});
+
 test('the request hash is sha256 over the operation, a newline and canonical JSON, in base64url', () => {
   const canonical = '{"items":[{"menuItemId":"fish-and-chips","quantity":1},{"menuItemId":"lemonade","quantity":2}],"table":7}';
   const expected = createHash('sha256').update(`orders.place\n${canonical}`).digest('base64url');
