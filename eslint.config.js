@@ -8,7 +8,7 @@ const layer = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'web/dist/**', 'bench/results/**', 'eslint.config.js'] },
+  { ignores: ['node_modules/**', 'web/dist/**', 'bench/results/**', 'reports/**', '.stryker-tmp/**', 'eslint.config.js', 'stryker.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -34,7 +34,8 @@ export async function claimKey(store: Store, principalId: string, key: string, o
     const record = { principalId, key, operation, requestHash: hash, state: 'pending' as const, response: null, responseTag: null, createdAt: now.toISOString() };
     const existing = await session.idempotency.find(principalId, key);
     if (!existing) {
-      await session.idempotency.insert(record);
+      // Where claims can overlap (PostgreSQL at READ COMMITTED), another may insert after our find.
+      if (!(await session.idempotency.insert(record))) throw new BistroError('idempotency_key_in_progress');
       return { kind: 'fresh' };
     }
     if (existing.operation !== operation || existing.requestHash !== hash) {

@@ -26,13 +26,13 @@ function givenAnOrder(status: OrderStatus, version = 3): Order {
 function moves(from: OrderStatus, role: Role, to: OrderStatus): void {
   const before = givenAnOrder(from);
   const after = transition(before, to, role, later);
-  assert.deepEqual(after, { ...before, status: to, version: before.version + 1, updatedAt: later });
+  assert.deepEqual(after, { ...before, status: to, version: before.version + 1, updatedAt: later }, `${from} → ${to} by ${role}`);
   assert.equal(before.status, from, 'the order given is not changed in place');
 }
 
 /** given `from`, when `role` tries to move it to `to`, then invalid_transition. */
 function refuses(from: OrderStatus, role: Role, to: OrderStatus): BistroError {
-  assert.equal(canTransition(from, to, role), false);
+  assert.equal(canTransition(from, to, role), false, `canTransition ${from} → ${to} by ${role}`);
   let caught: unknown;
   try {
     transition(givenAnOrder(from), to, role, later);
@@ -40,8 +40,8 @@ function refuses(from: OrderStatus, role: Role, to: OrderStatus): BistroError {
     caught = error;
   }
   assert.ok(caught instanceof BistroError, `${from} → ${to} by ${role} was not refused`);
-  assert.equal(caught.code, 'invalid_transition');
-  assert.equal(caught.status, 409);
+  assert.equal(caught.code, 'invalid_transition', `${from} → ${to} by ${role}: the code`);
+  assert.equal(caught.status, 409, `${from} → ${to} by ${role}: the status`);
   return caught;
 }
 
@@ -125,4 +125,59 @@ test('accepted, the items can no longer change', () => {
       (error: unknown) => error instanceof BistroError && error.code === 'invalid_transition' && error.message.includes(status),
     );
   }
+});
+
+/** The whole lifecycle of DESIGN.md §3, written out apart from the domain's table: each legal move and who may make it. */
+const legalMoves: Record<string, readonly Role[]> = {
+  'placed → accepted': ['waiter', 'kitchen', 'admin'],
+  'placed → cancelled': ['guest', 'waiter', 'kitchen', 'admin'],
+  'accepted → preparing': ['waiter', 'kitchen', 'admin'],
+  'accepted → cancelled': ['guest', 'waiter', 'kitchen', 'admin'],
+  'preparing → ready': ['waiter', 'kitchen', 'admin'],
+  'preparing → cancelled': ['waiter', 'kitchen', 'admin'],
+  'ready → served': ['waiter', 'kitchen', 'admin'],
+};
+const everyRole = ['anonymous', 'guest', 'waiter', 'kitchen', 'admin'] as const satisfies readonly Role[];
+
+test('every from × to × role: exactly the legal moves succeed, everything else is invalid_transition', () => {
+  let allowed = 0;
+  for (const from of orderStatuses) {
+    for (const to of orderStatuses) {
+      for (const role of everyRole) {
+        const legal = legalMoves[`${from} → ${to}`]?.includes(role) ?? false;
+        assert.equal(canTransition(from, to, role), legal, `canTransition ${from} → ${to} by ${role}`);
+        if (legal) {
+          moves(from, role, to);
+          allowed++;
+        } else refuses(from, role, to);
+      }
+    }
+  }
+  assert.equal(allowed, 3 * 7 + 2, 'seven moves for each of three staff roles, two cancels for the guest');
+});
+
+test('a refused move says from where to where; only a guest is told it is because they are the guest', () => {
+  assert.equal(refuses('ready', 'waiter', 'cancelled').message, 'An order that is ready cannot become cancelled.', 'to the waiter');
+  assert.equal(refuses('placed', 'anonymous', 'accepted').message, 'An order that is placed cannot become accepted.', 'to anonymous');
+  assert.equal(refuses('placed', 'guest', 'accepted').message, 'An order that is placed cannot become accepted by a guest.', 'to the guest');
+});
+
+test('accepted, changing the items is refused with where the order is', () => {
+  assert.throws(
+    () => changeItems(givenAnOrder('accepted'), { items: [], totalCents: 0 }, later),
+    (error: unknown) => {
+      assert.ok(error instanceof BistroError, `not a BistroError: ${String(error)}`);
+      assert.equal(error.message, 'Items can change only while the order is placed; it is accepted.', 'the message');
+      assert.deepEqual(error.fieldErrors, [], 'no field is at fault, the order is');
+      return true;
+    },
+  );
+});
+
+test('only served and cancelled are final', () => {
+  assert.deepEqual(
+    Object.fromEntries(orderStatuses.map((status) => [status, isFinal(status)])),
+    { placed: false, accepted: false, preparing: false, ready: false, served: true, cancelled: true },
+    'final statuses',
+  );
 });

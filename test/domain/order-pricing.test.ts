@@ -113,3 +113,95 @@ test(`quantities are whole numbers from 1 to ${maxQuantity}`, () => {
     refused(() => order({ menuItemId: 'lemonade', quantity }), 'validation_failed', '/items/0/quantity');
   }
 });
+
+/** Asserts the refusal's message and its one field error, word for word: clients show them. */
+function refusedSaying(attempt: () => unknown, code: string, path: string, message: string, fieldMessage: string): void {
+  const error = refused(attempt, code, path);
+  assert.equal(error.message, message, `the message for ${path}`);
+  assert.deepEqual(error.fieldErrors, [{ path, message: fieldMessage }], `the field errors for ${path}`);
+}
+
+test('one of a dish is the least a guest may order, and costs the menu price', () => {
+  assert.equal(order({ menuItemId: 'tomato-soup', quantity: 1 }).totalCents, 650, 'one soup');
+  refusedSaying(
+    () => order({ menuItemId: 'tomato-soup', quantity: 0 }),
+    'validation_failed',
+    '/items/0/quantity',
+    '/items/0/quantity: quantity must be a whole number from 1 to 20',
+    'quantity must be a whole number from 1 to 20',
+  );
+});
+
+test('every ingredient may be set anywhere from its minimum to its maximum, and not one portion past either', () => {
+  for (const dish of theMenu.values()) {
+    for (const { name, min, max } of dish.ingredients) {
+      for (const portions of [min, max]) {
+        const [item] = order({ menuItemId: dish.id, quantity: 1, adjustments: { [name]: portions } }).items;
+        assert.deepEqual(item?.adjustments, { [name]: portions }, `${dish.id}: ${name} at ${portions}`);
+      }
+      for (const portions of [min - 1, max + 1]) {
+        refusedSaying(
+          () => order({ menuItemId: dish.id, quantity: 1, adjustments: { [name]: portions } }),
+          'validation_failed',
+          `/items/0/adjustments/${name}`,
+          `/items/0/adjustments/${name}: ${name} must be a whole number of portions from ${min} to ${max}`,
+          `${name} must be a whole number of portions from ${min} to ${max}`,
+        );
+      }
+    }
+  }
+});
+
+test('an ingredient name with a slash is one step of the pointer (RFC 6901), escaped', () => {
+  refusedSaying(
+    () => order({ menuItemId: 'tomato-soup', quantity: 1, adjustments: { 'salt/pepper': 1 } }),
+    'validation_failed',
+    '/items/0/adjustments/salt~1pepper',
+    '/items/0/adjustments/salt~1pepper: "Tomato soup" has no ingredient "salt/pepper"',
+    '"Tomato soup" has no ingredient "salt/pepper"',
+  );
+});
+
+test('refusals say what is wrong, word for word', () => {
+  refusedSaying(() => order(), 'validation_failed', '/items', '/items: an order needs at least one item', 'an order needs at least one item');
+  refusedSaying(
+    () => order(...Array.from({ length: maxItemsPerOrder + 1 }, () => ({ menuItemId: 'lemonade', quantity: 1 }))),
+    'validation_failed',
+    '/items',
+    '/items: at most 50 items per order',
+    'at most 50 items per order',
+  );
+  refusedSaying(
+    () => order({ menuItemId: 'lemonade', quantity: 1 }, { menuItemId: 'lobster', quantity: 1 }),
+    'validation_failed',
+    '/items/1/menuItemId',
+    '/items/1/menuItemId: no menu item "lobster"',
+    'no menu item "lobster"',
+  );
+  refusedSaying(
+    () => priceItems([{ menuItemId: 'fish-and-chips', quantity: 1 }], withFishAndChipsOffTheMenu),
+    'menu_item_unavailable',
+    '/items/0/menuItemId',
+    '"Fish and chips" is not available right now.',
+    'not available',
+  );
+});
+
+test('an unavailable dish is refused even when the rest of the line is wrong too: availability is checked first', () => {
+  refused(() => priceItems([{ menuItemId: 'fish-and-chips', quantity: 0 }], withFishAndChipsOffTheMenu), 'menu_item_unavailable', '/items/0/menuItemId');
+});
+
+test('the limits: 50 lines per order, 20 of a dish per line', () => {
+  assert.equal(maxItemsPerOrder, 50, 'lines per order');
+  assert.equal(maxQuantity, 20, 'quantity per line');
+});
+
+test('each line keeps the menu item it names, its name at ordering time, the note and the line price', () => {
+  const { items, totalCents } = order({ menuItemId: 'sticky-toffee-pudding', quantity: 2, adjustments: { 'ice-cream': 2 }, note: 'two spoons' });
+  assert.deepEqual(
+    items,
+    [{ menuItemId: 'sticky-toffee-pudding', name: 'Sticky toffee pudding', quantity: 2, adjustments: { 'ice-cream': 2 }, note: 'two spoons', priceCents: 1400 }],
+    'the priced line',
+  );
+  assert.equal(totalCents, 1400, 'the total');
+});
