@@ -1,5 +1,6 @@
 /** The core's public surface: what every pattern is handed, and all it may use. */
 import type { CloudEvent } from '../domain/events.ts';
+import { createAnswerCache, type AnswerCache } from './answer-cache.ts';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { createCatalogue, type Catalogue } from './catalogue.ts';
 import { createFeed, type Feed } from './feed.ts';
@@ -12,6 +13,8 @@ export interface Core {
   invoke: Invoke;
   authenticate: Authenticator['authenticate'];
   feed: Feed;
+  /** Ready-made answers for shared reads, kept until the log grows; every pattern reads through it. */
+  answers: AnswerCache;
   /** Throws when the node cannot serve (the database does not answer). */
   checkReady(): Promise<void>;
 }
@@ -39,5 +42,6 @@ export function createCore({ store, operations, adminToken, clock, onCommit }: C
     },
   });
   const authenticator = createAuthenticator(store, adminToken);
-  return { catalogue, invoke, authenticate: (authorization) => authenticator.authenticate(authorization), feed, checkReady: () => store.ping() };
+  const answers = createAnswerCache(feed, catalogue, invoke);
+  return { catalogue, invoke, authenticate: (authorization) => authenticator.authenticate(authorization), feed, answers, checkReady: () => store.ping() };
 }

@@ -6,13 +6,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import type { Core } from '../../core/core.ts';
+import type { Principal } from '../../domain/roles.ts';
 import { BistroError } from '../../domain/errors.ts';
 import { toBistroError } from '../http/errors.ts';
 import { createExecutor, type GraphqlOptions } from './executor.ts';
 import { bistroErrorBody, formatErrors, type FormatOptions } from './format-errors.ts';
 import { registerGraphiqlAssets, sendGraphiql } from './graphiql.ts';
 import { operationFieldTable } from './operation-fields.ts';
-import { createContext, createGraphqlSchema } from './schema.ts';
+import { createContext, createGraphqlSchema, type GraphqlContext } from './schema.ts';
 
 type Media = 'graphql-response' | 'json' | 'html';
 
@@ -70,12 +71,43 @@ function isJson(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
-function send(reply: FastifyReply, media: Media, status: number, body: { data?: unknown; errors?: readonly GraphQLFormattedError[] }): FastifyReply {
+function sendText(reply: FastifyReply, media: Media, status: number, body: string): FastifyReply {
   return reply
     .code(status)
     .header('content-type', contentTypes[media === 'html' ? 'json' : media])
     .header('vary', 'accept')
-    .send(JSON.stringify(body));
+    .send(body);
+}
+
+function send(reply: FastifyReply, media: Media, status: number, body: { data?: unknown; errors?: readonly GraphQLFormattedError[] }): FastifyReply {
+  return sendText(reply, media, status, JSON.stringify(body));
+}
+
+/** Longest document whose answer is kept: the menu queries are far shorter, and junk cannot fill memory with long keys. */
+const maxKeptQueryChars = 4096;
+
+/**
+ * An invoke for one request that reads shared reads through the core's answer cache, and notes
+ * whether anything else ran (or the principal was looked at): only a response made of shared
+ * reads alone is the same for every caller and may be kept.
+ */
+function trackedContext(core: Core, principal: Principal): { context: GraphqlContext; sharedOnly: () => boolean } {
+  let shared = true;
+  const invoke: Core['invoke'] = async (name, input, who) => {
+    if (!core.answers.isShared(name)) {
+      shared = false;
+      return core.invoke(name, input, who);
+    }
+    return { output: await core.answers.read(name, input as Record<string, unknown>, who), replayed: false };
+  };
+  const context = createContext(invoke, principal);
+  Object.defineProperty(context, 'principal', {
+    get() {
+      shared = false;
+      return principal;
+    },
+  });
+  return { context, sharedOnly: () => shared };
 }
 
 /** The default `limit` of each paged root field, read from its operation's input schema (for the cost). */
@@ -91,6 +123,8 @@ function defaultLimits(core: Core): Map<string, number> {
 
 export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, options: GraphqlOptions): Promise<void> {
   const executor = createExecutor(createGraphqlSchema(), options, defaultLimits(core));
+  // Whole responses to queries made only of shared reads, by document and variables.
+  const kept = core.answers.slot<string>();
 
   async function handle(request: FastifyRequest, reply: FastifyReply) {
     const isGet = request.method === 'GET';
@@ -101,7 +135,13 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
       throw new BistroError('unsupported_media_type', 'Send the GraphQL request as application/json.');
     }
     const params = paramsFrom(isGet ? query : ((request.body ?? {}) as Record<string, unknown>), isGet);
+    // Before any kept answer: a bad token is refused even for the menu.
     const principal = await core.authenticate(request.headers.authorization);
+    const key = params.query.length <= maxKeptQueryChars ? `${params.operationName ?? ''}\u0000${params.query}\u0000${params.variables === undefined ? '' : JSON.stringify(params.variables)}` : undefined;
+    // Only queries are kept, so a kept answer is as good for GET as for POST; success is 200 in either media type.
+    const hit = key === undefined ? undefined : kept.get(key);
+    if (hit !== undefined) return sendText(reply, media, 200, hit);
+    const readAt = core.answers.head();
     const failed = media === 'graphql-response' ? 400 : 200;
     const format: FormatOptions = {
       suggestions: options.graphqlSuggestions,
@@ -117,10 +157,14 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
       reply.header('allow', 'POST');
       return send(reply, media, 405, { errors: [{ message: `A ${preparation.prepared.operation} travels by POST.`, extensions: { code: 'method_not_allowed' } }] });
     }
-    const result = await executor.run(preparation.prepared, createContext(core.invoke, principal), params.variables);
+    const { context, sharedOnly } = trackedContext(core, principal);
+    const result = await executor.run(preparation.prepared, context, params.variables);
     const ran = 'data' in result;
     const errors = result.errors ? formatErrors(result.errors, !ran, format) : undefined;
-    return send(reply, media, ran ? 200 : failed, { ...(errors ? { errors } : {}), ...(ran ? { data: result.data } : {}) });
+    const body = JSON.stringify({ ...(errors ? { errors } : {}), ...(ran ? { data: result.data } : {}) });
+    // Answers with errors are not kept: an internal error names its request id.
+    if (key !== undefined && ran && !errors && sharedOnly() && preparation.prepared.operation === OperationTypeNode.QUERY) kept.set(key, body, readAt);
+    return sendText(reply, media, ran ? 200 : failed, body);
   }
 
   await app.register(async (scope) => {

@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TObject } from '@sinclair/typebox';
+import type { AnswerSlot } from '../../core/answer-cache.ts';
 import type { Core } from '../../core/core.ts';
 import type { AnyOperation, HttpMethod, RestBinding } from '../../core/operation.ts';
 import { sendProblem } from '../http/problem.ts';
 import { BistroError, invalid } from '../../domain/errors.ts';
-import { createAnswerCache, type CachedAnswer } from './answer-cache.ts';
 import { etagFor, noneMatch, versionFromEtag } from './etag.ts';
 
 export function toFastifyPath(path: string): string {
@@ -72,6 +72,12 @@ function inputFrom(operation: AnyOperation, rest: RestBinding, request: FastifyR
   return { ...fromMessage, ...params, ...fromHeaders };
 }
 
+/** A ready-made REST answer: the body bytes and their ETag. */
+interface CachedAnswer {
+  body: string;
+  etag: string;
+}
+
 function sendJson(request: FastifyRequest, reply: FastifyReply, rest: RestBinding, { body, etag }: CachedAnswer) {
   reply.header('etag', etag);
   if (rest.method === 'GET' && noneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
@@ -81,17 +87,17 @@ function sendJson(request: FastifyRequest, reply: FastifyReply, rest: RestBindin
     .send(body);
 }
 
-type AnswerCache = ReturnType<typeof createAnswerCache>;
-
-async function answer(core: Core, cache: AnswerCache, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply) {
+async function answer(core: Core, cache: AnswerSlot<CachedAnswer>, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply) {
+  // Before any ready-made answer: a bad token is refused even for the menu.
   const principal = await core.authenticate(request.headers.authorization);
-  const shared = operation.sharedRead === true && operation.roles.includes('anonymous');
-  const readAt = core.feed.head();
+  const shared = core.answers.isShared(operation.name);
+  const readAt = core.answers.head();
   if (shared) {
     const cached = cache.get(request.url);
     if (cached) return sendJson(request, reply, rest, cached);
   }
-  const { output, replayed } = await core.invoke(operation.name, inputFrom(operation, rest, request), principal);
+  const input = inputFrom(operation, rest, request);
+  const { output, replayed } = shared ? { output: await core.answers.read(operation.name, input, principal), replayed: false } : await core.invoke(operation.name, input, principal);
   if (replayed) reply.header('idempotent-replayed', 'true');
   if (rest.status === 204) return reply.code(204).send();
 
@@ -106,7 +112,8 @@ const methods: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 
 export function registerRestRoutes(app: FastifyInstance, core: Core): void {
   const allowed = new Map<string, HttpMethod[]>();
-  const cache = createAnswerCache(core.feed);
+  // Keyed by URL, so a repeat read skips even turning the request into an input.
+  const cache = core.answers.slot<CachedAnswer>();
   for (const operation of core.catalogue.list()) {
     const rest = operation.rest;
     if (!rest) continue;

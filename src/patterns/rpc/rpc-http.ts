@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Core } from '../../core/core.ts';
 import { BistroError } from '../../domain/errors.ts';
 import { toBistroError } from '../http/errors.ts';
-import { createRpcDispatcher, type RpcContext } from './rpc-dispatcher.ts';
+import { createRpcDispatcher, stringifyReply, type RpcContext } from './rpc-dispatcher.ts';
 import { toRpcError } from './rpc-errors.ts';
 
 export interface RpcHttpOptions {
@@ -46,7 +46,7 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, { maxBat
       };
       const answer = await dispatcher.handleText(typeof request.body === 'string' ? request.body : '', context);
       if (answer === undefined) return reply.code(204).send();
-      return reply.code(200).header('content-type', json).send(JSON.stringify(answer));
+      return reply.code(200).header('content-type', json).send(stringifyReply(answer));
     });
 
     scope.route({
