@@ -18,7 +18,7 @@ export interface BenchOptions {
   seconds: number;
   rounds: number;
   warmupSeconds: number;
-  /** Directory for `--cpu-prof` profiles of every Bistro process; none when absent. */
+  /** Directory for `--cpu-prof` profiles of every Bistro process (and of each baseline, in a folder named after its kind); none when absent. */
   profileDir?: string | undefined;
   log(line: string): void;
 }
@@ -138,8 +138,8 @@ const baselineFiles: Record<BaselineServer, { file: string; label: string }> = {
 };
 
 /** Starts now, so it loads while Bistro does; it listens once `answer` hands it what to say. */
-function startBaseline(kind: BaselineServer): { child: ChildProcess; answer(answers: RecordedAnswer[]): Promise<Server> } {
-  const child = spawnNode(serverCpu, [baselineFiles[kind].file]);
+function startBaseline(kind: BaselineServer, profileDir: string | undefined): { child: ChildProcess; answer(answers: RecordedAnswer[]): Promise<Server> } {
+  const child = spawnNode(serverCpu, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, kind)}`] : []), baselineFiles[kind].file]);
   return {
     child,
     async answer(answers) {
@@ -240,7 +240,7 @@ export async function runBenchmark(benchmark: Benchmark, load: LoadWorker, optio
   const adminToken = `bench-admin-${randomUUID()}`;
   const children: ChildProcess[] = [];
   try {
-    const starting = benchmark.baselines.map((baseline) => (baseline.kind === 'same-node' ? null : startBaseline(baseline.kind)));
+    const starting = benchmark.baselines.map((baseline) => (baseline.kind === 'same-node' ? null : startBaseline(baseline.kind, options.profileDir)));
     for (const each of starting) if (each) children.push(each.child);
     const started = Date.now();
     const subject = await startBistro(dir, benchmark.subject.env ?? {}, adminToken, options.profileDir);

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import type { Core } from '../../core/core.ts';
-import type { Principal } from '../../domain/roles.ts';
+import { anonymous, type Principal } from '../../domain/roles.ts';
 import { BistroError } from '../../domain/errors.ts';
 import { toBistroError } from '../http/errors.ts';
 import { createExecutor, type GraphqlOptions } from './executor.ts';
@@ -135,8 +135,10 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
       throw new BistroError('unsupported_media_type', 'Send the GraphQL request as application/json.');
     }
     const params = paramsFrom(isGet ? query : ((request.body ?? {}) as Record<string, unknown>), isGet);
-    // Before any kept answer: a bad token is refused even for the menu.
-    const principal = await core.authenticate(request.headers.authorization);
+    // Before any kept answer: a bad token is refused even for the menu. No header is the
+    // anonymous caller, known without waiting on anything.
+    const authorization = request.headers.authorization;
+    const principal = authorization === undefined ? anonymous : await core.authenticate(authorization);
     const key = params.query.length <= maxKeptQueryChars ? `${params.operationName ?? ''}\u0000${params.query}\u0000${params.variables === undefined ? '' : JSON.stringify(params.variables)}` : undefined;
     // Only queries are kept, so a kept answer is as good for GET as for POST; success is 200 in either media type.
     const hit = key === undefined ? undefined : kept.get(key);

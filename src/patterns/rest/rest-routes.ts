@@ -10,6 +10,7 @@ import type { Core } from '../../core/core.ts';
 import type { AnyOperation, HttpMethod, RestBinding } from '../../core/operation.ts';
 import { sendProblem } from '../http/problem.ts';
 import { BistroError, invalid } from '../../domain/errors.ts';
+import { anonymous } from '../../domain/roles.ts';
 import { etagFor, noneMatch, versionFromEtag } from './etag.ts';
 
 export function toFastifyPath(path: string): string {
@@ -88,8 +89,10 @@ function sendJson(request: FastifyRequest, reply: FastifyReply, rest: RestBindin
 }
 
 async function answer(core: Core, cache: AnswerSlot<CachedAnswer>, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply) {
-  // Before any ready-made answer: a bad token is refused even for the menu.
-  const principal = await core.authenticate(request.headers.authorization);
+  // Before any ready-made answer: a bad token is refused even for the menu. No header is the
+  // anonymous caller, known without waiting on anything.
+  const authorization = request.headers.authorization;
+  const principal = authorization === undefined ? anonymous : await core.authenticate(authorization);
   const shared = core.answers.isShared(operation.name);
   const readAt = core.answers.head();
   if (shared) {
