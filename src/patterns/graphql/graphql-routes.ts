@@ -24,6 +24,9 @@ const contentTypes: Record<Exclude<Media, 'html'>, string> = {
 
 /** By q-value, then specificity; `*\/*` and a missing Accept mean application/json (spec §Accept, legacy clients). */
 export function negotiate(accept: string | undefined, allowHtml: boolean): Media {
+  // The common cases, before any parsing: no Accept, or exactly one of ours.
+  if (accept === undefined || accept === 'application/json') return 'json';
+  if (accept === 'application/graphql-response+json') return 'graphql-response';
   let best: { media: Media; q: number; rank: number } = { media: 'json', q: 0, rank: 0 };
   for (const part of (accept ?? '').toLowerCase().split(',')) {
     const [range = '', ...parameters] = part.split(';').map((piece) => piece.trim());
@@ -68,6 +71,7 @@ function paramsFrom(raw: Record<string, unknown>, fromUrl: boolean): GraphqlPara
 }
 
 function isJson(contentType: string | undefined): boolean {
+  if (contentType === 'application/json') return true;
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 

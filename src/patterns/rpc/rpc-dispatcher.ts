@@ -36,6 +36,12 @@ export interface RpcDispatcher {
   handleText(text: string, context: RpcContext): Promise<RpcReply | undefined>;
   /** A message already parsed from JSON: one request object or a batch array. Never rejects. */
   handleMessage(message: unknown, context: RpcContext): Promise<RpcReply | undefined>;
+  /**
+   * The reply at once, without waiting on anything, when the message is one call to a shared read
+   * whose result is kept and the caller is already known (a principal, not a way to find one);
+   * otherwise undefined, and the message goes to `handleMessage`. Never throws.
+   */
+  ready(message: unknown, context: RpcContext): RpcResponse | undefined;
 }
 
 type Checked =
@@ -154,11 +160,9 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
     return response;
   }
 
-  /**
-   * One call, by a caller already known, to a shared read whose result is kept: answered without
-   * waiting on anything (the usual menu read). Undefined sends the message the whole way.
-   */
-  function readyResponse(message: unknown): RpcResponse | undefined {
+  function ready(message: unknown, context: RpcContext): RpcResponse | undefined {
+    // A lazy principal may yet be refused (a bad token), so such a call goes the whole way.
+    if (typeof context.principal === 'function') return undefined;
     if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined;
     const method = (message as { method?: unknown }).method;
     if (typeof method !== 'string' || !core.answers.isShared(method)) return undefined;
@@ -172,9 +176,8 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
   }
 
   async function handleMessage(message: unknown, context: RpcContext): Promise<RpcReply | undefined> {
-    // A principal handed over as such was authenticated by the transport; a lazy one may still be refused, so it goes the whole way.
-    const ready = typeof context.principal === 'function' ? undefined : readyResponse(message);
-    if (ready) return ready;
+    const readyNow = ready(message, context);
+    if (readyNow) return readyNow;
     const principal = memoize(context.principal);
     try {
       if (!Array.isArray(message)) return await answer(message, principal, context);
@@ -193,6 +196,7 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
 
   return {
     handleMessage,
+    ready,
     async handleText(text, context) {
       let message: unknown;
       try {

@@ -7,7 +7,7 @@ import type { Core } from '../../core/core.ts';
 import { BistroError } from '../../domain/errors.ts';
 import { toBistroError } from '../http/errors.ts';
 import { anonymous } from '../../domain/roles.ts';
-import { createRpcDispatcher, stringifyReply, type PrincipalSource, type RpcContext } from './rpc-dispatcher.ts';
+import { createRpcDispatcher, stringifyReply, type PrincipalSource, type RpcContext, type RpcReply } from './rpc-dispatcher.ts';
 import { toRpcError } from './rpc-errors.ts';
 
 export interface RpcHttpOptions {
@@ -38,6 +38,11 @@ class HttpRpcContext implements RpcContext {
   }
 }
 
+function sendReply(reply: FastifyReply, answer: RpcReply | undefined): FastifyReply {
+  if (answer === undefined) return reply.code(204).send();
+  return reply.code(200).header('content-type', json).send(stringifyReply(answer));
+}
+
 export async function registerRpcHttp(app: FastifyInstance, core: Core, { maxBatch, version }: RpcHttpOptions): Promise<void> {
   const dispatcher = createRpcDispatcher({ core, maxBatch, version });
 
@@ -48,7 +53,8 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, { maxBat
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     scope.setErrorHandler((error, request, reply) => sendEnvelopeError(reply, toBistroError(error, request)));
 
-    scope.post('/rpc', async (request, reply) => {
+    // Not an async handler: a kept answer is sent before this returns, with no promise to settle.
+    scope.post('/rpc', (request, reply) => {
       const contentType = request.headers['content-type'];
       if (contentType !== json && contentType !== 'application/json' && contentType?.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
         throw new BistroError('unsupported_media_type', `Send application/json, not ${contentType ?? 'nothing'}.`);
@@ -59,9 +65,20 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, { maxBat
       // envelope, which is what a JSON-RPC client reads, and the same as over the WebSocket.
       // No header is the anonymous caller, known at once, so a kept answer needs no waiting.
       const context = new HttpRpcContext(authorization === undefined || authorization === '' ? anonymous : () => core.authenticate(authorization), request);
-      const answer = await dispatcher.handleText(typeof request.body === 'string' ? request.body : '', context);
-      if (answer === undefined) return reply.code(204).send();
-      return reply.code(200).header('content-type', json).send(stringifyReply(answer));
+      const text = typeof request.body === 'string' ? request.body : '';
+      let message: unknown;
+      try {
+        message = JSON.parse(text);
+      } catch {
+        // The dispatcher answers bad JSON (-32700).
+        return dispatcher.handleText(text, context).then((answer) => void sendReply(reply, answer));
+      }
+      const readyNow = dispatcher.ready(message, context);
+      if (readyNow) {
+        sendReply(reply, readyNow);
+        return;
+      }
+      return dispatcher.handleMessage(message, context).then((answer) => void sendReply(reply, answer));
     });
 
     scope.route({
