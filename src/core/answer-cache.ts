@@ -77,15 +77,16 @@ export function createAnswerCache(feed: Pick<Feed, 'head'>, catalogue: Pick<Cata
     };
   }
 
+  // Only catalogue names are remembered: names a client makes up must not grow this map.
   const shared = new Map<string, boolean>();
   function isShared(name: string): boolean {
-    let known = shared.get(name);
-    if (known === undefined) {
-      const operation = catalogue.get(name)?.operation;
-      known = operation?.sharedRead === true && allRoles.every((role) => operation.roles.includes(role));
-      shared.set(name, known);
-    }
-    return known;
+    const known = shared.get(name);
+    if (known !== undefined) return known;
+    const operation = catalogue.get(name)?.operation;
+    if (!operation) return false;
+    const answer = operation.sharedRead === true && allRoles.every((role) => operation.roles.includes(role));
+    shared.set(name, answer);
+    return answer;
   }
 
   const outputs = slot<unknown>();
