@@ -130,23 +130,42 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
   // Whole responses to queries made only of shared reads, by document and variables.
   const kept = core.answers.slot<string>();
 
-  async function handle(request: FastifyRequest, reply: FastifyReply) {
+  /**
+   * Not async: a kept answer to an anonymous caller is sent before this returns. Nothing here
+   * resolves with `reply` either: a Reply is a thenable, and a promise adopting it waits for the
+   * response to finish through end-of-stream listeners added and removed on every request.
+   */
+  function handle(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
     const isGet = request.method === 'GET';
     const media = negotiate(request.headers.accept, isGet);
     const query = request.query as Record<string, unknown>;
-    if (media === 'html' && query['query'] === undefined) return sendGraphiql(reply);
+    if (media === 'html' && query['query'] === undefined) {
+      sendGraphiql(reply);
+      return undefined;
+    }
     if (!isGet && !isJson(request.headers['content-type'])) {
       throw new BistroError('unsupported_media_type', 'Send the GraphQL request as application/json.');
     }
     const params = paramsFrom(isGet ? query : ((request.body ?? {}) as Record<string, unknown>), isGet);
-    // Before any kept answer: a bad token is refused even for the menu. No header is the
-    // anonymous caller, known without waiting on anything.
-    const authorization = request.headers.authorization;
-    const principal = authorization === undefined ? anonymous : await core.authenticate(authorization);
     const key = params.query.length <= maxKeptQueryChars ? `${params.operationName ?? ''}\u0000${params.query}\u0000${params.variables === undefined ? '' : JSON.stringify(params.variables)}` : undefined;
     // Only queries are kept, so a kept answer is as good for GET as for POST; success is 200 in either media type.
+    const hit = key === undefined || request.headers.authorization !== undefined ? undefined : kept.get(key);
+    if (hit !== undefined) {
+      sendText(reply, media, 200, hit);
+      return undefined;
+    }
+    return execute(request, reply, media, params, key);
+  }
+
+  async function execute(request: FastifyRequest, reply: FastifyReply, media: Media, params: GraphqlParams, key: string | undefined): Promise<void> {
+    // Before any kept answer: a bad token is refused even for the menu.
+    const authorization = request.headers.authorization;
+    const principal = authorization === undefined ? anonymous : await core.authenticate(authorization);
     const hit = key === undefined ? undefined : kept.get(key);
-    if (hit !== undefined) return sendText(reply, media, 200, hit);
+    if (hit !== undefined) {
+      sendText(reply, media, 200, hit);
+      return;
+    }
     const readAt = core.answers.head();
     const failed = media === 'graphql-response' ? 400 : 200;
     const format: FormatOptions = {
@@ -158,10 +177,14 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
     };
 
     const preparation = executor.prepare(params.query, params.operationName);
-    if (!preparation.ok) return send(reply, media, failed, { errors: formatErrors(preparation.errors, true, format) });
-    if (isGet && preparation.prepared.operation !== OperationTypeNode.QUERY) {
+    if (!preparation.ok) {
+      send(reply, media, failed, { errors: formatErrors(preparation.errors, true, format) });
+      return;
+    }
+    if (request.method === 'GET' && preparation.prepared.operation !== OperationTypeNode.QUERY) {
       reply.header('allow', 'POST');
-      return send(reply, media, 405, { errors: [{ message: `A ${preparation.prepared.operation} travels by POST.`, extensions: { code: 'method_not_allowed' } }] });
+      send(reply, media, 405, { errors: [{ message: `A ${preparation.prepared.operation} travels by POST.`, extensions: { code: 'method_not_allowed' } }] });
+      return;
     }
     const { context, sharedOnly } = trackedContext(core, principal);
     const result = await executor.run(preparation.prepared, context, params.variables);
@@ -170,7 +193,7 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
     const body = JSON.stringify({ ...(errors ? { errors } : {}), ...(ran ? { data: result.data } : {}) });
     // Answers with errors are not kept: an internal error names its request id.
     if (key !== undefined && ran && !errors && sharedOnly() && preparation.prepared.operation === OperationTypeNode.QUERY) kept.set(key, body, readAt);
-    return sendText(reply, media, ran ? 200 : failed, body);
+    sendText(reply, media, ran ? 200 : failed, body);
   }
 
   await app.register(async (scope) => {

@@ -88,27 +88,50 @@ function sendJson(request: FastifyRequest, reply: FastifyReply, rest: RestBindin
     .send(body);
 }
 
-async function answer(core: Core, cache: AnswerSlot<CachedAnswer>, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply) {
-  // Before any ready-made answer: a bad token is refused even for the menu. No header is the
-  // anonymous caller, known without waiting on anything.
+type Slot = AnswerSlot<CachedAnswer>;
+
+/**
+ * Not async: a kept answer to an anonymous caller is sent before this returns. Nothing here
+ * resolves with `reply` either: a Reply is a thenable, and a promise adopting it waits for the
+ * response to finish through end-of-stream listeners added and removed on every request.
+ */
+function answer(core: Core, cache: Slot, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
+  if (request.headers.authorization === undefined && core.answers.isShared(operation.name)) {
+    const cached = cache.get(request.url);
+    if (cached) {
+      sendJson(request, reply, rest, cached);
+      return undefined;
+    }
+  }
+  return answerFully(core, cache, operation, rest, request, reply);
+}
+
+async function answerFully(core: Core, cache: Slot, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // Before any ready-made answer: a bad token is refused even for the menu.
   const authorization = request.headers.authorization;
   const principal = authorization === undefined ? anonymous : await core.authenticate(authorization);
   const shared = core.answers.isShared(operation.name);
   const readAt = core.answers.head();
   if (shared) {
     const cached = cache.get(request.url);
-    if (cached) return sendJson(request, reply, rest, cached);
+    if (cached) {
+      sendJson(request, reply, rest, cached);
+      return;
+    }
   }
   const input = inputFrom(operation, rest, request);
   const { output, replayed } = shared ? { output: await core.answers.read(operation.name, input, principal), replayed: false } : await core.invoke(operation.name, input, principal);
   if (replayed) reply.header('idempotent-replayed', 'true');
-  if (rest.status === 204) return reply.code(204).send();
+  if (rest.status === 204) {
+    reply.code(204).send();
+    return;
+  }
 
   const body = JSON.stringify(output);
   const etag = etagFor(output, body);
   if (shared) cache.set(request.url, { body, etag }, readAt);
   if (rest.location) reply.header('location', (rest.location as (out: unknown) => string)(output));
-  return sendJson(request, reply, rest, { body, etag });
+  sendJson(request, reply, rest, { body, etag });
 }
 
 const methods: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
