@@ -42,6 +42,11 @@ export interface RpcDispatcher {
    * otherwise undefined, and the message goes to `handleMessage`. Never throws.
    */
   ready(message: unknown, context: RpcContext): RpcResponse | undefined;
+  /**
+   * As `ready`, for a caller the transport has already authenticated (every principal may call a
+   * shared read), and as the reply's JSON text: no response object to build and serialise.
+   */
+  readyJson(message: unknown): string | undefined;
 }
 
 type Checked =
@@ -59,10 +64,12 @@ interface KeptResult {
 /** Responses whose result JSON is ready-made: `stringifyReply` splices it in instead of serialising the result again. */
 const readyResults = new WeakMap<RpcResponse, string>();
 
+/** Same bytes JSON.stringify would give a success response: the envelope's keys in the same order. */
+const envelope = (resultJson: string, id: RpcId) => `{"jsonrpc":"2.0","result":${resultJson},"id":${JSON.stringify(id)}}`;
+
 function stringifyResponse(response: RpcResponse): string {
   const result = readyResults.get(response);
-  // Same bytes JSON.stringify would give: the envelope's keys in the same order.
-  return result === undefined ? JSON.stringify(response) : `{"jsonrpc":"2.0","result":${result},"id":${JSON.stringify(response.id)}}`;
+  return result === undefined ? JSON.stringify(response) : envelope(result, response.id);
 }
 
 /** The reply as JSON text, with ready-made results spliced in. */
@@ -160,19 +167,30 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
     return response;
   }
 
-  function ready(message: unknown, context: RpcContext): RpcResponse | undefined {
-    // A lazy principal may yet be refused (a bad token), so such a call goes the whole way.
-    if (typeof context.principal === 'function') return undefined;
+  /** The kept result for one well-formed call to a shared read, with the call's id. */
+  function keptFor(message: unknown): { hit: KeptResult; id: RpcId } | undefined {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined;
     const method = (message as { method?: unknown }).method;
     if (typeof method !== 'string' || !core.answers.isShared(method)) return undefined;
     const checked = checkRequest(message);
     if (!checked.ok || checked.notification || Array.isArray(checked.params)) return undefined;
     const hit = kept.get(keyOf(method, checked.params ?? {}));
-    if (!hit) return undefined;
-    const response: RpcResponse = { jsonrpc: '2.0', result: hit.output, id: checked.id };
-    readyResults.set(response, hit.json);
+    return hit && { hit, id: checked.id };
+  }
+
+  function ready(message: unknown, context: RpcContext): RpcResponse | undefined {
+    // A lazy principal may yet be refused (a bad token), so such a call goes the whole way.
+    if (typeof context.principal === 'function') return undefined;
+    const found = keptFor(message);
+    if (!found) return undefined;
+    const response: RpcResponse = { jsonrpc: '2.0', result: found.hit.output, id: found.id };
+    readyResults.set(response, found.hit.json);
     return response;
+  }
+
+  function readyJson(message: unknown): string | undefined {
+    const found = keptFor(message);
+    return found && envelope(found.hit.json, found.id);
   }
 
   async function handleMessage(message: unknown, context: RpcContext): Promise<RpcReply | undefined> {
@@ -197,6 +215,7 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
   return {
     handleMessage,
     ready,
+    readyJson,
     async handleText(text, context) {
       let message: unknown;
       try {

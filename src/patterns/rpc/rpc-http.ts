@@ -38,6 +38,17 @@ class HttpRpcContext implements RpcContext {
   }
 }
 
+/**
+ * Made only when a call goes the whole way, not for a kept answer. One Authorization header
+ * serves every call of a batch. A bad token is not an HTTP 401: each call that needs a principal
+ * answers the unauthorized error (-32001) in the JSON-RPC envelope, which is what a JSON-RPC
+ * client reads, and the same as over the WebSocket.
+ */
+function contextFor(core: Core, request: FastifyRequest): RpcContext {
+  const authorization = request.headers.authorization;
+  return new HttpRpcContext(authorization === undefined || authorization === '' ? anonymous : () => core.authenticate(authorization), request);
+}
+
 function sendReply(reply: FastifyReply, answer: RpcReply | undefined): FastifyReply {
   if (answer === undefined) return reply.code(204).send();
   return reply.code(200).header('content-type', json).send(stringifyReply(answer));
@@ -60,25 +71,22 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, { maxBat
         throw new BistroError('unsupported_media_type', `Send application/json, not ${contentType ?? 'nothing'}.`);
       }
       const authorization = request.headers.authorization;
-      // One Authorization header serves every call of a batch. A bad token is not an HTTP 401:
-      // each call that needs a principal answers the unauthorized error (-32001) in the JSON-RPC
-      // envelope, which is what a JSON-RPC client reads, and the same as over the WebSocket.
-      // No header is the anonymous caller, known at once, so a kept answer needs no waiting.
-      const context = new HttpRpcContext(authorization === undefined || authorization === '' ? anonymous : () => core.authenticate(authorization), request);
+      const known = authorization === undefined || authorization === '';
       const text = typeof request.body === 'string' ? request.body : '';
       let message: unknown;
       try {
         message = JSON.parse(text);
       } catch {
         // The dispatcher answers bad JSON (-32700).
-        return dispatcher.handleText(text, context).then((answer) => void sendReply(reply, answer));
+        return dispatcher.handleText(text, contextFor(core, request)).then((answer) => void sendReply(reply, answer));
       }
-      const readyNow = dispatcher.ready(message, context);
-      if (readyNow) {
-        sendReply(reply, readyNow);
+      // No header is the anonymous caller, known at once: a kept answer needs no waiting.
+      const readyNow = known ? dispatcher.readyJson(message) : undefined;
+      if (readyNow !== undefined) {
+        reply.code(200).header('content-type', json).send(readyNow);
         return;
       }
-      return dispatcher.handleMessage(message, context).then((answer) => void sendReply(reply, answer));
+      return dispatcher.handleMessage(message, contextFor(core, request)).then((answer) => void sendReply(reply, answer));
     });
 
     scope.route({
