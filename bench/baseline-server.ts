@@ -1,23 +1,12 @@
 /**
  * The baseline: a bare node:http server answering the exact status, headers and bytes Bistro
  * answered to the same requests, so a ratio against it isolates Bistro's own cost.
- * It reads the answers (RecordedAnswer[] as one JSON line) from stdin, then prints `listening <port>`,
- * so it can start while Bistro does.
+ * It reads the answers from stdin and announces its port as every baseline does (baseline-answers.ts).
  */
-import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
-import { createInterface } from 'node:readline';
+import { announce, readAnswers } from './baseline-answers.ts';
 
-export interface RecordedAnswer {
-  method: string;
-  path: string;
-  /** The request body that got this answer: tells apart several requests to one path (RPC, GraphQL). */
-  requestBody?: string;
-  status: number;
-  /** The headers that describe the body: content-type, etag, location. */
-  headers: Record<string, string>;
-  body: string;
-}
+export type { RecordedAnswer } from './baseline-answers.ts';
 
 interface Prepared {
   requestBody: string | undefined;
@@ -26,11 +15,8 @@ interface Prepared {
   body: string;
 }
 
-const lines = createInterface({ input: process.stdin });
-const [line] = (await once(lines, 'line')) as [string];
-lines.close();
 const byRoute = new Map<string, Prepared[]>();
-for (const answer of JSON.parse(line) as RecordedAnswer[]) {
+for (const answer of await readAnswers()) {
   const key = `${answer.method} ${answer.path}`;
   // Headers built once, and the body kept a string: node:http then sends headers and body in one write.
   const prepared = { requestBody: answer.requestBody, status: answer.status, headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) }, body: answer.body };
@@ -64,8 +50,5 @@ const server = createServer((request, response) => {
   });
 });
 
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  console.log(`listening ${typeof address === 'object' && address !== null ? address.port : 0}`);
-});
+server.listen(0, '127.0.0.1', () => announce(server.address()));
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

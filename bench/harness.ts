@@ -1,23 +1,24 @@
 /**
- * Runs benchmarks: a fresh Bistro per benchmark, its mirror baseline, a warm-up, then rounds that
- * alternate baseline and subject (ABBA) so drift and noise hit both alike; medians and ratios
- * come from the same run.
+ * Runs benchmarks: a fresh Bistro per benchmark, its baseline servers (each its own process), a
+ * warm-up, then rounds that rotate between the baselines and the subject, the order reversed every
+ * other round, so drift and noise hit all alike; medians and ratios come from the same run.
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { LoadRequest, LoadResult } from './load.ts';
 import { cpuSeconds, serverCpu, spawnNode, stopProcess, waitForLine, type LoadWorker } from './processes.ts';
-import type { Benchmark, BenchRequest, BenchSetup, Goal } from './suites.ts';
-import type { RecordedAnswer } from './baseline-server.ts';
+import type { Baseline, BaselineServer, Benchmark, BenchRequest, BenchSetup, Goal } from './suites.ts';
+import type { RecordedAnswer } from './baseline-answers.ts';
 
 export interface BenchOptions {
   seconds: number;
   rounds: number;
   warmupSeconds: number;
-  /** Directory for `--cpu-prof` profiles of every Bistro process; none when absent. */
+  /** Directory for `--cpu-prof` profiles of every Bistro process (and of each baseline, in a folder named after its kind); none when absent. */
   profileDir?: string | undefined;
   log(line: string): void;
 }
@@ -39,6 +40,21 @@ export interface Side {
   maxRps: number;
 }
 
+/** Bistro against one baseline of the run. */
+export interface Comparison {
+  kind: Baseline['kind'];
+  /** What the baseline was, for a reader. */
+  label: string;
+  side: Side;
+  /** Median subject rps ÷ median baseline rps. */
+  ratio: number;
+  /** Subject ÷ baseline round by round (measured back to back): how steady the ratio is. */
+  roundRatios: number[];
+  /** The least ratio to reach, when this baseline sets one. */
+  min: number | null;
+  met: boolean | null;
+}
+
 export interface BenchResult {
   name: string;
   title: string;
@@ -47,17 +63,13 @@ export interface BenchResult {
   note?: string;
   requests: LoadRequest[];
   subjectEnv: Record<string, string>;
-  /** Bytes of the first answer's body, the same for subject and baseline. */
+  /** Bytes of the first answer's body, the same for subject and baselines (checked before measuring). */
   responseBytes: number;
   subject: Side;
-  baseline: Side | null;
-  /** What the baseline was: the bare node:http mirror, or another request on the same Bistro. */
-  baselineLabel: string | null;
-  /** Median subject rps ÷ median baseline rps. */
-  ratio: number | null;
-  /** Subject ÷ baseline round by round (each pair measured back to back): how steady the ratio is. */
-  roundRatios: number[];
+  comparisons: Comparison[];
+  /** A throughput goal on the subject alone. */
   goal: Goal | null;
+  /** Every goal of the benchmark (throughput and each baseline's ratio) met; null when it sets none. */
   goalMet: boolean | null;
   /** Answers that were not 2xx, or transport errors, in any measured round. */
   failures: number;
@@ -118,9 +130,16 @@ async function startBistro(dir: string, env: Record<string, string>, adminToken:
   return { url: match[1] ?? '', child };
 }
 
+const baselineFiles: Record<BaselineServer, { file: string; label: string }> = {
+  mirror: { file: 'bench/baseline-server.ts', label: 'bare node:http, same bytes' },
+  fastify: { file: 'bench/baseline-fastify.ts', label: 'bare Fastify route, same bytes (JSON bodies parsed by Fastify)' },
+  jayson: { file: 'bench/baseline-jayson.ts', label: 'jayson JSON-RPC server, same method results' },
+  mercurius: { file: 'bench/baseline-mercurius.ts', label: 'mercurius (jit: 1) on a bare Fastify, same schema and resolver results' },
+};
+
 /** Starts now, so it loads while Bistro does; it listens once `answer` hands it what to say. */
-function startBaseline(): { child: ChildProcess; answer(answers: RecordedAnswer[]): Promise<Server> } {
-  const child = spawnNode(serverCpu, ['bench/baseline-server.ts']);
+function startBaseline(kind: BaselineServer, profileDir: string | undefined): { child: ChildProcess; answer(answers: RecordedAnswer[]): Promise<Server> } {
+  const child = spawnNode(serverCpu, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, kind)}`] : []), baselineFiles[kind].file]);
   return {
     child,
     async answer(answers) {
@@ -129,6 +148,28 @@ function startBaseline(): { child: ChildProcess; answer(answers: RecordedAnswer[
       return { url: `http://127.0.0.1:${match[1] ?? ''}`, child };
     },
   };
+}
+
+const parsed = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+/** Refuses a baseline that does not answer what Bistro answered (same status, same JSON, same byte count), so no ratio compares different work. */
+async function checkSameAnswers(kind: string, server: Server, answers: RecordedAnswer[]): Promise<void> {
+  for (const answer of answers) {
+    const response = await fetch(server.url + answer.path, {
+      method: answer.method,
+      headers: answer.requestBody === undefined ? {} : { 'content-type': 'application/json' },
+      ...(answer.requestBody === undefined ? {} : { body: answer.requestBody }),
+    });
+    const body = await response.text();
+    const same = response.status === answer.status && Buffer.byteLength(body) === Buffer.byteLength(answer.body) && isDeepStrictEqual(parsed(body), parsed(answer.body));
+    if (!same) throw new Error(`the ${kind} baseline answered ${answer.method} ${answer.path} with ${response.status} ${body.slice(0, 300)}, Bistro with ${answer.status} ${answer.body.slice(0, 300)}`);
+  }
 }
 
 /** Sends each request once and records what came back, for the mirror to repeat byte for byte. */
@@ -169,10 +210,29 @@ async function measure(load: LoadWorker, server: Server, requests: LoadRequest[]
   };
 }
 
-function judge(goal: Goal | null, rps: number, ratio: number | null): boolean | null {
-  if (!goal) return null;
-  if (goal.kind === 'throughput') return rps >= goal.min;
-  return ratio === null ? null : ratio >= goal.min;
+interface RunningBaseline {
+  baseline: Baseline;
+  label: string;
+  server: Server;
+  requests: LoadRequest[];
+  rounds: Round[];
+}
+
+const ratioOf = (subject: number, baseline: number) => Math.round((subject / Math.max(1, baseline)) * 1000) / 1000;
+
+function compare(running: RunningBaseline, subject: Side, subjectRounds: Round[]): Comparison {
+  const side = summarise(running.rounds);
+  const ratio = ratioOf(subject.median.rps, side.median.rps);
+  const min = running.baseline.min ?? null;
+  return {
+    kind: running.baseline.kind,
+    label: running.label,
+    side,
+    ratio,
+    roundRatios: running.rounds.map((round, index) => ratioOf(subjectRounds[index]?.rps ?? 0, round.rps)),
+    min,
+    met: min === null ? null : ratio >= min,
+  };
 }
 
 export async function runBenchmark(benchmark: Benchmark, load: LoadWorker, options: BenchOptions): Promise<BenchResult> {
@@ -180,8 +240,8 @@ export async function runBenchmark(benchmark: Benchmark, load: LoadWorker, optio
   const adminToken = `bench-admin-${randomUUID()}`;
   const children: ChildProcess[] = [];
   try {
-    const starting = benchmark.baseline === 'mirror' ? startBaseline() : null;
-    if (starting) children.push(starting.child);
+    const starting = benchmark.baselines.map((baseline) => (baseline.kind === 'same-node' ? null : startBaseline(baseline.kind, options.profileDir)));
+    for (const each of starting) if (each) children.push(each.child);
     const started = Date.now();
     const subject = await startBistro(dir, benchmark.subject.env ?? {}, adminToken, options.profileDir);
     children.push(subject.child);
@@ -191,37 +251,43 @@ export async function runBenchmark(benchmark: Benchmark, load: LoadWorker, optio
     const connections = benchmark.connections ?? 10;
     const answers = await record(subject.url, requests);
 
-    // A `same-node` baseline is another request (e.g. the REST read of the same data) on this very Bistro.
-    const sameNode = typeof benchmark.baseline === 'object' ? benchmark.baseline : null;
-    const baselineRequests = sameNode ? sameNode.requests(setup).map(toLoadRequest) : requests;
-    if (sameNode) await record(subject.url, baselineRequests);
-    const baseline = starting ? await starting.answer(answers) : sameNode ? subject : null;
-    const baselineLabel = starting ? 'bare node:http, same bytes' : sameNode ? sameNode.label : null;
+    const baselines: RunningBaseline[] = [];
+    for (const [index, baseline] of benchmark.baselines.entries()) {
+      if (baseline.kind === 'same-node') {
+        // Another request (e.g. the REST read of the same data) on this very Bistro.
+        const sameNodeRequests = baseline.requests(setup).map(toLoadRequest);
+        await record(subject.url, sameNodeRequests);
+        baselines.push({ baseline, label: baseline.label, server: subject, requests: sameNodeRequests, rounds: [] });
+        continue;
+      }
+      const server = await (starting[index] as ReturnType<typeof startBaseline>).answer(answers);
+      await checkSameAnswers(baseline.kind, server, answers);
+      baselines.push({ baseline, label: baselineFiles[baseline.kind].label, server, requests, rounds: [] });
+    }
 
     if (options.warmupSeconds > 0) {
       options.log(`  warm-up ${options.warmupSeconds} s`);
-      if (baseline) await measure(load, baseline, baselineRequests, connections, options.warmupSeconds);
+      for (const each of baselines) await measure(load, each.server, each.requests, connections, options.warmupSeconds);
       await measure(load, subject, requests, connections, options.warmupSeconds);
     }
 
     const subjectRounds: Round[] = [];
-    const baselineRounds: Round[] = [];
     for (let round = 0; round < options.rounds; round++) {
-      // ABBA: the side measured first alternates, so warming or drift favours neither.
-      const order = round % 2 === 0 ? ['baseline', 'subject'] : ['subject', 'baseline'];
+      // Baselines first, then Bistro; reversed every other round, so warming or drift favours no side.
+      const order: (RunningBaseline | 'subject')[] = [...baselines, 'subject'];
+      if (round % 2 === 1) order.reverse();
       for (const side of order) {
-        if (side === 'baseline' && baseline) baselineRounds.push(await measure(load, baseline, baselineRequests, connections, options.seconds));
         if (side === 'subject') subjectRounds.push(await measure(load, subject, requests, connections, options.seconds));
+        else side.rounds.push(await measure(load, side.server, side.requests, connections, options.seconds));
       }
-      const last = subjectRounds.at(-1);
-      const lastBaseline = baselineRounds.at(-1);
-      options.log(`  round ${round + 1}/${options.rounds}: bistro ${last?.rps ?? 0}/s${lastBaseline ? `, baseline ${lastBaseline.rps}/s` : ''}`);
+      const others = baselines.map((each) => `${each.baseline.kind} ${each.rounds.at(-1)?.rps ?? 0}/s`).join(', ');
+      options.log(`  round ${round + 1}/${options.rounds}: bistro ${subjectRounds.at(-1)?.rps ?? 0}/s${others ? `, ${others}` : ''}`);
     }
 
     const subjectSide = summarise(subjectRounds);
-    const baselineSide = baseline ? summarise(baselineRounds) : null;
-    const ratio = baselineSide && baselineSide.median.rps > 0 ? Math.round((subjectSide.median.rps / baselineSide.median.rps) * 1000) / 1000 : null;
-    const failures = [...subjectRounds, ...baselineRounds].reduce((sum, round) => sum + round.non2xx + round.errors + round.timeouts, 0);
+    const comparisons = baselines.map((each) => compare(each, subjectSide, subjectRounds));
+    const failures = [...subjectRounds, ...baselines.flatMap((each) => each.rounds)].reduce((sum, round) => sum + round.non2xx + round.errors + round.timeouts, 0);
+    const verdicts = [...(benchmark.goal ? [subjectSide.median.rps >= benchmark.goal.min] : []), ...comparisons.flatMap((each) => (each.met === null ? [] : [each.met]))];
     return {
       name: benchmark.name,
       title: benchmark.title,
@@ -232,12 +298,9 @@ export async function runBenchmark(benchmark: Benchmark, load: LoadWorker, optio
       subjectEnv: benchmark.subject.env ?? {},
       responseBytes: Buffer.byteLength(answers[0]?.body ?? ''),
       subject: subjectSide,
-      baseline: baselineSide,
-      baselineLabel,
-      ratio,
-      roundRatios: baselineRounds.map((round, index) => Math.round(((subjectRounds[index]?.rps ?? 0) / Math.max(1, round.rps)) * 1000) / 1000),
+      comparisons,
       goal: benchmark.goal ?? null,
-      goalMet: judge(benchmark.goal ?? null, subjectSide.median.rps, ratio),
+      goalMet: verdicts.length === 0 ? null : verdicts.every(Boolean),
       failures,
     };
   } finally {

@@ -110,14 +110,16 @@ export class LoadWorker {
   }
 
   async run(config: LoadConfig): Promise<LoadResult> {
+    // Both listeners go when the run ends, so many runs (several baselines) pile up no listeners.
+    const done = new AbortController();
     const answer = Promise.race([
-      once(this.#lines, 'line') as Promise<[string]>,
-      once(this.#child, 'exit').then(([code]) => {
+      once(this.#lines, 'line', { signal: done.signal }) as Promise<[string]>,
+      once(this.#child, 'exit', { signal: done.signal }).then(([code]) => {
         throw new Error(`load generator exited with ${String(code)}: ${this.#stderr}`);
       }),
     ]);
     this.#child.stdin?.write(`${JSON.stringify(config)}\n`);
-    const [line] = await answer;
+    const [line] = await answer.finally(() => done.abort());
     const result = JSON.parse(line) as LoadResult | { error: string };
     if ('error' in result) throw new Error(`load generator failed: ${result.error}`);
     return result;

@@ -1,7 +1,8 @@
 /**
  * Reads a `--cpu-prof` profile (e.g. from BENCH_PROFILE_DIR) and prints where the time went:
  * self time by function and by package, and inclusive time of the busiest frames.
- * Usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [top=25]
+ * Usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [top=25] [skip seconds=0]
+ * Skipping the first seconds leaves start-up (module loading, migrations, seeding) out of the picture.
  */
 import { readFileSync } from 'node:fs';
 
@@ -18,12 +19,13 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArgument] = process.argv.slice(2);
+const [file, topArgument, skipArgument] = process.argv.slice(2);
 if (!file) {
   console.error('usage: bench/profile-summary.ts <file.cpuprofile> [top]');
   process.exit(2);
 }
 const top = Number(topArgument ?? 25);
+const skipUs = Number(skipArgument ?? 0) * 1e6;
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -32,7 +34,11 @@ for (const node of profile.nodes) for (const child of node.children ?? []) paren
 
 // Microseconds of self time per node, from the sample stream.
 const selfUs = new Map<number, number>();
-profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+let elapsedUs = 0;
+profile.samples.forEach((id, index) => {
+  elapsedUs += profile.timeDeltas[index] ?? 0;
+  if (elapsedUs >= skipUs) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+});
 // Percentages are of busy time: idle samples (waiting for the network) would only dilute them.
 const idleIds = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id));
 for (const id of idleIds) selfUs.delete(id);

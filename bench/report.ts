@@ -1,5 +1,5 @@
 /** The bench's results document (JSON) and the readable table made from it (Markdown, also for stdout). */
-import type { BenchResult } from './harness.ts';
+import type { BenchResult, Side } from './harness.ts';
 import type { Pinning } from './processes.ts';
 
 export interface BenchReport {
@@ -17,24 +17,32 @@ const ms = (value: number) => (value >= 10 ? value.toFixed(1) : value.toFixed(2)
 const share = (value: number | null) => (value === null ? '?' : `${Math.round(value * 100)}%`);
 const micros = (value: number | null) => (value === null ? '?' : value.toFixed(0));
 
-function goalCell(result: BenchResult): string {
-  if (!result.goal) return 'context';
-  const target = result.goal.kind === 'ratio' ? `≥ ${result.goal.min}×` : `≥ ${number(result.goal.min)}/s`;
-  return `${target} ${result.goalMet === true ? 'met' : result.goalMet === false ? '**missed**' : '?'}`;
+const range = (side: Side, unit: string) => `${number(side.median.rps)} ${unit}/s (${number(side.minRps)}–${number(side.maxRps)})`;
+
+function goalCell(min: number | null, met: boolean | null, text: (min: number) => string): string {
+  if (min === null) return 'context';
+  return `${text(min)} ${met === true ? 'met' : met === false ? '**missed**' : '?'}`;
 }
 
-function row(result: BenchResult): string {
-  const { subject, baseline } = result;
-  return [
-    result.title,
-    `${number(subject.median.rps)} ${result.unit}/s`,
-    baseline ? `${number(baseline.median.rps)} ${result.unit}/s` : '—',
-    result.ratio === null ? '—' : `${result.ratio.toFixed(2)}×`,
-    `${ms(subject.median.p50Ms)} / ${ms(subject.median.p99Ms)}`,
-    `${micros(subject.median.serverCpuUsPerRequest)} / ${baseline ? micros(baseline.median.serverCpuUsPerRequest) : '—'}`,
-    `${number(subject.minRps)}–${number(subject.maxRps)}`,
-    goalCell(result),
-  ].join(' | ');
+/** One row per baseline (the subject's figures repeated), or one row alone when there is none. */
+function rows(result: BenchResult): string[] {
+  const { subject, unit } = result;
+  const latency = `${ms(subject.median.p50Ms)} / ${ms(subject.median.p99Ms)}`;
+  const throughput = result.goal ? goalCell(result.goal.min, subject.median.rps >= result.goal.min, (min) => `≥ ${number(min)}/s`) : null;
+  if (result.comparisons.length === 0) {
+    return [[result.title, range(subject, unit), '—', '—', latency, `${micros(subject.median.serverCpuUsPerRequest)} / —`, throughput ?? 'context'].join(' | ')];
+  }
+  return result.comparisons.map((comparison, index) =>
+    [
+      index === 0 ? result.title : '〃',
+      range(subject, unit),
+      `${comparison.kind}: ${range(comparison.side, unit)}`,
+      `${comparison.ratio.toFixed(2)}×`,
+      latency,
+      `${micros(subject.median.serverCpuUsPerRequest)} / ${micros(comparison.side.median.serverCpuUsPerRequest)}`,
+      [goalCell(comparison.min, comparison.met, (min) => `≥ ${min}×`), ...(index === 0 && throughput ? [throughput] : [])].join('; '),
+    ].join(' | '),
+  );
 }
 
 export function toMarkdown(report: BenchReport): string {
@@ -45,11 +53,11 @@ export function toMarkdown(report: BenchReport): string {
     `\`${report.command}\` · commit ${report.commit ?? 'unknown'} · node ${machine.node} · ${machine.cpus}× ${machine.cpuModel}`,
     `${settings.rounds} rounds × ${settings.seconds} s after ${settings.warmupSeconds} s warm-up, baseline and Bistro rounds interleaved; medians. ` +
       (machine.pinning.pinned ? 'Servers pinned to CPU 0, load generator (autocannon) to CPU 1.' : `Not pinned: ${machine.pinning.reason ?? 'unknown'}.`),
-    'Ratio: Bistro median ÷ baseline median of this run. Server CPU per answer moves less than req/s when other work shares the host.',
+    'Req/s are medians with the range over rounds in brackets; ratio: Bistro median ÷ baseline median of this run. Server CPU per answer moves less than req/s when other work shares the host.',
     '',
-    '| benchmark | Bistro | baseline | ratio | Bistro p50 / p99 ms | server CPU µs per answer, Bistro / baseline | Bistro range over rounds | goal |',
-    '|---|---|---|---|---|---|---|---|',
-    ...report.benchmarks.map((result) => `| ${row(result)} |`),
+    '| benchmark | Bistro | baseline | ratio | Bistro p50 / p99 ms | server CPU µs per answer, Bistro / baseline | goal |',
+    '|---|---|---|---|---|---|---|',
+    ...report.benchmarks.flatMap((result) => rows(result).map((row) => `| ${row} |`)),
     '',
   ];
   for (const result of report.benchmarks) {
@@ -57,11 +65,12 @@ export function toMarkdown(report: BenchReport): string {
     if (result.note) notes.push(result.note);
     notes.push(`${result.connections} connections, ${number(result.responseBytes)}-byte answers`);
     notes.push(`Bistro used ${share(result.subject.median.serverCpu)} of its core, the load generator ${share(result.subject.median.loadCpu)} of its own`);
-    if (result.baselineLabel) notes.push(`baseline: ${result.baselineLabel}`);
-    if (result.baseline) notes.push(`baseline p50 / p99 ${ms(result.baseline.median.p50Ms)} / ${ms(result.baseline.median.p99Ms)} ms`);
-    if (result.roundRatios.length > 1) notes.push(`round-by-round ratios ${Math.min(...result.roundRatios).toFixed(2)}–${Math.max(...result.roundRatios).toFixed(2)}`);
-    if (result.baseline && result.baseline.median.loadCpu >= 0.9) {
-      notes.push(`the load generator used ${share(result.baseline.median.loadCpu)} of its core against the baseline, so the baseline may be client-bound and the true ratio lower still`);
+    for (const comparison of result.comparisons) {
+      const { side } = comparison;
+      let note = `${comparison.kind}: ${comparison.label}, p50 / p99 ${ms(side.median.p50Ms)} / ${ms(side.median.p99Ms)} ms`;
+      if (comparison.roundRatios.length > 1) note += `, round-by-round ratios ${Math.min(...comparison.roundRatios).toFixed(2)}–${Math.max(...comparison.roundRatios).toFixed(2)}`;
+      if (side.median.loadCpu >= 0.9) note += ` (the load generator used ${share(side.median.loadCpu)} of its core against it, so it may be client-bound and the true ratio lower still)`;
+      notes.push(note);
     }
     if (result.failures > 0) notes.push(`**${number(result.failures)} non-2xx answers or errors**`);
     lines.push(`- ${result.title}: ${notes.join('; ')}.`);

@@ -21,29 +21,36 @@ export interface BenchSetup {
   adminToken: string;
 }
 
-/**
- * `ratio`: subject req/s ÷ baseline req/s (medians of the same run) must reach `min`.
- * `throughput`: subject req/s must reach `min` on its own.
- */
-export type Goal = { kind: 'ratio'; min: number } | { kind: 'throughput'; min: number };
+/** `throughput`: subject req/s must reach `min` on its own (ratio goals sit on each baseline). */
+export type Goal = { kind: 'throughput'; min: number };
 
-/** A baseline that is another request served by the same Bistro node, measured interleaved with the subject. */
+/**
+ * A server answering the same results as Bistro, started as its own process pinned like Bistro,
+ * measured in rounds interleaved with Bistro's:
+ * `mirror`: bare node:http repeating Bistro's status, headers and bytes (bench/baseline-server.ts);
+ * `fastify`: a bare Fastify route answering those bytes, POST bodies parsed by Fastify (baseline-fastify.ts);
+ * `jayson`: the jayson JSON-RPC server answering the same method results (baseline-jayson.ts);
+ * `mercurius`: mercurius with `jit: 1` on Bistro's schema, resolvers returning the same objects (baseline-mercurius.ts).
+ */
+export type BaselineServer = 'mirror' | 'fastify' | 'jayson' | 'mercurius';
+
+/** Another request served by the same Bistro node, measured interleaved with the subject. */
 export interface SameNodeBaseline {
+  kind: 'same-node';
   label: string;
   requests(setup: BenchSetup): BenchRequest[];
 }
+
+/** A baseline, and optionally the least subject ÷ baseline ratio (medians of the same run) to reach. */
+export type Baseline = ({ kind: BaselineServer } | SameNodeBaseline) & { min?: number };
 
 export interface Benchmark {
   /** Stable key in the results JSON and for BENCH_ONLY. */
   name: string;
   /** What a reader sees in the table. */
   title: string;
-  /**
-   * `mirror`: a bare node:http server (bench/baseline-server.ts) answering the very bytes, status
-   * and headers Bistro answered to these requests, so the ratio is Bistro's own cost.
-   * `none`: no baseline; only the goal counts.
-   */
-  baseline: 'mirror' | 'none' | SameNodeBaseline;
+  /** Each measured in the same run, rounds rotating between Bistro and every baseline; none: only the goal counts. */
+  baselines: Baseline[];
   /** The Bistro node under test: environment on top of the bench defaults (manual kitchen, synchronous=FULL). */
   subject: { env?: Record<string, string> };
   requests(setup: BenchSetup): BenchRequest[];
@@ -59,7 +66,6 @@ export interface Benchmark {
 const auth = (setup: BenchSetup) => ({ authorization: `Bearer ${setup.guestToken}` });
 
 const rpcCall = (id: number) => ({ jsonrpc: '2.0', id, method: 'menu.get', params: { id: 'fish-and-chips' } });
-const restMenuItem: SameNodeBaseline = { label: 'REST GET /menu/fish-and-chips, same node', requests: () => [{ method: 'GET', path: '/menu/fish-and-chips' }] };
 const menuItemFields = 'id name description category priceCents available ingredients { name portions min max } version updatedAt';
 const menuItemQuery = `query Item($id: ID!) { menuItem(id: $id) { ${menuItemFields} } }`;
 const menuQuery = `{ menu { ${menuItemFields} } }`;
@@ -70,23 +76,24 @@ export const benchmarks: Benchmark[] = [
   {
     name: 'rest.menu-item',
     title: 'GET /menu/fish-and-chips',
-    baseline: 'mirror',
+    baselines: [
+      { kind: 'fastify', min: 0.9 },
+      { kind: 'mirror', min: 0.85 },
+    ],
     subject: {},
     requests: () => [{ method: 'GET', path: '/menu/fish-and-chips' }],
-    goal: { kind: 'ratio', min: 0.8 },
   },
   {
     name: 'rest.menu',
     title: 'GET /menu',
-    baseline: 'mirror',
+    baselines: [{ kind: 'fastify' }, { kind: 'mirror', min: 0.8 }],
     subject: {},
     requests: () => [{ method: 'GET', path: '/menu' }],
-    goal: { kind: 'ratio', min: 0.8 },
   },
   {
     name: 'rest.place-order',
     title: 'POST /orders (synchronous=FULL)',
-    baseline: 'mirror',
+    baselines: [{ kind: 'mirror' }],
     subject: {},
     requests: (setup) => [{ method: 'POST', path: '/orders', headers: auth(setup), body: fishAndChipsNoSalt }],
     connections: 16,
@@ -97,7 +104,7 @@ export const benchmarks: Benchmark[] = [
   {
     name: 'rest.place-order-normal',
     title: 'POST /orders (synchronous=NORMAL)',
-    baseline: 'mirror',
+    baselines: [{ kind: 'mirror' }],
     subject: { env: { BISTRO_SQLITE_SYNCHRONOUS: 'normal' } },
     requests: (setup) => [{ method: 'POST', path: '/orders', headers: auth(setup), body: fishAndChipsNoSalt }],
     connections: 16,
@@ -107,7 +114,7 @@ export const benchmarks: Benchmark[] = [
   {
     name: 'rest.place-order-idempotent',
     title: 'POST /orders + Idempotency-Key (FULL)',
-    baseline: 'mirror',
+    baselines: [{ kind: 'mirror' }],
     subject: {},
     requests: (setup) => [{ method: 'POST', path: '/orders', headers: { ...auth(setup), 'idempotency-key': '[<id>]' }, body: fishAndChipsNoSalt }],
     connections: 16,
@@ -117,36 +124,36 @@ export const benchmarks: Benchmark[] = [
   {
     name: 'rpc.menu-get',
     title: 'JSON-RPC menu.get',
-    baseline: restMenuItem,
+    baselines: [
+      { kind: 'fastify', min: 0.9 },
+      { kind: 'jayson', min: 1 },
+    ],
     subject: {},
     requests: () => [{ method: 'POST', path: '/rpc', body: rpcCall(1) }],
-    goal: { kind: 'ratio', min: 0.95 },
   },
   {
     name: 'rpc.batch-10',
     title: 'JSON-RPC batch of 10 menu.get',
-    baseline: restMenuItem,
+    baselines: [{ kind: 'fastify' }, { kind: 'jayson' }],
     subject: {},
     requests: () => [{ method: 'POST', path: '/rpc', body: Array.from({ length: 10 }, (_, index) => rpcCall(index + 1)) }],
     unit: 'batches',
-    note: 'context: each batch carries 10 calls (calls/s = 10 × batches/s) against one REST read per request',
+    note: 'context: each batch carries 10 calls (calls/s = 10 × batches/s)',
   },
   {
     name: 'graphql.menu-item',
     title: 'GraphQL menuItem',
-    baseline: restMenuItem,
+    baselines: [{ kind: 'mercurius', min: 1 }],
     subject: {},
     requests: () => [{ method: 'POST', path: '/graphql', body: { query: menuItemQuery, variables: { id: 'fish-and-chips' } } }],
-    goal: { kind: 'ratio', min: 0.7 },
     note: 'every field of the item, as REST answers it',
   },
   {
     name: 'graphql.menu',
     title: 'GraphQL menu (full)',
-    baseline: { label: 'REST GET /menu, same node', requests: () => [{ method: 'GET', path: '/menu' }] },
+    baselines: [{ kind: 'mercurius' }],
     subject: {},
     requests: () => [{ method: 'POST', path: '/graphql', body: { query: menuQuery } }],
-    goal: { kind: 'ratio', min: 0.7 },
-    note: 'every field of every item, as REST answers them',
+    note: 'context: every field of every item, as REST answers them',
   },
 ];

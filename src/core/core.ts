@@ -1,4 +1,5 @@
 /** The core's public surface: what every pattern is handed, and all it may use. */
+import { createAnswerCache, type AnswerCache } from './answer-cache.ts';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { createCatalogue, type Catalogue } from './catalogue.ts';
 import { createFeed, type Feed } from './feed.ts';
@@ -15,6 +16,8 @@ export interface Core {
   onCommit(listener: CommitListener): () => void;
   /** Reads where the log is; call once before serving. */
   start(): Promise<void>;
+  /** Ready-made answers for shared reads, kept until the log grows; every pattern reads through it. */
+  answers: AnswerCache;
   /** Throws when the node cannot serve (the database does not answer). */
   checkReady(): Promise<void>;
   /** The node's clock: every invocation reads it once. */
@@ -38,11 +41,13 @@ export function createCore({ store, operations, adminToken, clock = () => new Da
   const commitListeners: CommitListener[] = [(events) => feed.publish(events)];
   const invoke = createInvoker({ store, catalogue, commitListeners, logError, clock });
   const authenticator = createAuthenticator(store, adminToken);
+  const answers = createAnswerCache(feed, catalogue, invoke);
   return {
     catalogue,
     invoke,
     authenticate: (authorization) => authenticator.authenticate(authorization),
     feed,
+    answers,
     onCommit(listener) {
       commitListeners.push(listener);
       return () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { optionsFromEnv, runBench } from '../../bench/run.ts';
 import type { BenchReport } from '../../bench/report.ts';
 
-test('one bench round against Bistro and its mirror baseline yields req/s, latency and a ratio', async () => {
+test('one bench round against Bistro, a bare Fastify route and the node:http mirror yields req/s, latency and a ratio for each', async () => {
   const resultsDir = mkdtempSync(join(tmpdir(), 'bistro-bench-smoke-'));
   try {
     const { jsonFile } = await runBench({ ...optionsFromEnv({}), seconds: 1, rounds: 1, warmupSeconds: 0, only: ['rest.menu-item'], resultsDir, log: () => {} });
@@ -19,12 +19,37 @@ test('one bench round against Bistro and its mirror baseline yields req/s, laten
     const [result] = report.benchmarks;
     assert.ok(result);
     assert.equal(result.name, 'rest.menu-item');
-    assert.equal(result.failures, 0);
-    assert.ok(result.responseBytes > 0);
-    assert.ok(result.subject.median.rps > 0 && result.subject.median.p99Ms > 0);
-    assert.ok(result.baseline && result.baseline.median.rps > 0);
-    assert.ok(result.ratio !== null && result.ratio > 0);
-    assert.equal(typeof result.goalMet, 'boolean');
+    assert.equal(result.failures, 0, 'no failed answers');
+    assert.ok(result.responseBytes > 0, 'the answer has a body');
+    assert.ok(result.subject.median.rps > 0 && result.subject.median.p99Ms > 0, 'Bistro was measured');
+    assert.deepEqual(result.comparisons.map((comparison) => comparison.kind), ['fastify', 'mirror'], 'both baselines ran');
+    for (const comparison of result.comparisons) {
+      assert.ok(comparison.side.median.rps > 0, `the ${comparison.kind} baseline was measured`);
+      assert.ok(comparison.ratio > 0, `a ratio against ${comparison.kind}`);
+      assert.equal(typeof comparison.met, 'boolean', `the ${comparison.kind} goal was judged`);
+    }
+    assert.equal(typeof result.goalMet, 'boolean', 'the benchmark was judged');
+  } finally {
+    rmSync(resultsDir, { recursive: true, force: true });
+  }
+});
+
+test('the JSON-RPC and GraphQL library baselines (jayson, mercurius) start, answer what Bistro answered and are measured', async () => {
+  const resultsDir = mkdtempSync(join(tmpdir(), 'bistro-bench-smoke-'));
+  try {
+    const { report } = await runBench({ ...optionsFromEnv({}), seconds: 1, rounds: 1, warmupSeconds: 0, only: ['rpc.menu-get', 'graphql.menu-item'], resultsDir, log: () => {} });
+    assert.deepEqual(
+      report.benchmarks.map((result) => [result.name, result.comparisons.map((comparison) => comparison.kind)]),
+      [
+        ['rpc.menu-get', ['fastify', 'jayson']],
+        ['graphql.menu-item', ['mercurius']],
+      ],
+      'each benchmark ran against its baselines',
+    );
+    for (const result of report.benchmarks) {
+      assert.equal(result.failures, 0, `${result.name}: no failed answers`);
+      for (const comparison of result.comparisons) assert.ok(comparison.side.median.rps > 0, `${result.name}: the ${comparison.kind} baseline was measured`);
+    }
   } finally {
     rmSync(resultsDir, { recursive: true, force: true });
   }

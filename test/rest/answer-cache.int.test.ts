@@ -1,7 +1,7 @@
 /** Ready-made menu answers: never stale after a change by any pattern, never a way around auth. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAnswerCache } from '../../src/patterns/rest/answer-cache.ts';
+import { createAnswerCache } from '../../src/core/answer-cache.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 
 let node: TestNode;
@@ -34,7 +34,7 @@ test('a ready-made answer still checks the bearer token', async () => {
 
 test('an answer read before the log grew is not kept', () => {
   let head = 5;
-  const cache = createAnswerCache({ head: () => head });
+  const cache = createAnswerCache({ head: () => head }, { get: () => undefined }, () => Promise.reject(new Error('not called'))).slot<{ body: string; etag: string }>();
   const readAt = head;
   head = 6; // a commit landed while the read was in flight
   cache.set('/menu', { body: 'old', etag: '"old"' }, readAt);

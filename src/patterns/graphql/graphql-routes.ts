@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import type { Core } from '../../core/core.ts';
+import { anonymous, type Principal } from '../../domain/roles.ts';
 import { BistroError } from '../../domain/errors.ts';
 import { toBistroError } from '../http/errors.ts';
 import { createExecutor, type GraphqlOptions } from './executor.ts';
@@ -13,7 +14,7 @@ import { bistroErrorBody, formatErrors, type FormatOptions } from './format-erro
 import { registerGraphiqlAssets, sendGraphiql } from './graphiql.ts';
 import { explainingVariables } from './variable-pointers.ts';
 import { rootFieldPath } from './operation-fields.ts';
-import { createContext, createGraphqlSchema } from './schema.ts';
+import { createContext, createGraphqlSchema, type GraphqlContext } from './schema.ts';
 
 type Media = 'graphql-response' | 'json' | 'html';
 
@@ -24,6 +25,9 @@ const contentTypes: Record<Exclude<Media, 'html'>, string> = {
 
 /** By q-value, then specificity; `*\/*` and a missing Accept mean application/json (spec §Accept, legacy clients). */
 export function negotiate(accept: string | undefined, allowHtml: boolean): Media {
+  // The common cases, before any parsing: no Accept, or exactly one of ours.
+  if (accept === undefined || accept === 'application/json') return 'json';
+  if (accept === 'application/graphql-response+json') return 'graphql-response';
   let best: { media: Media; q: number; rank: number } = { media: 'json', q: 0, rank: 0 };
   for (const part of (accept ?? '').toLowerCase().split(',')) {
     const [range = '', ...parameters] = part.split(';').map((piece) => piece.trim());
@@ -68,15 +72,47 @@ function paramsFrom(raw: Record<string, unknown>, fromUrl: boolean): GraphqlPara
 }
 
 function isJson(contentType: string | undefined): boolean {
+  if (contentType === 'application/json') return true;
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
-function send(reply: FastifyReply, media: Media, status: number, body: { data?: unknown; errors?: readonly GraphQLFormattedError[] }): FastifyReply {
+function sendText(reply: FastifyReply, media: Media, status: number, body: string): FastifyReply {
   return reply
     .code(status)
     .header('content-type', contentTypes[media === 'html' ? 'json' : media])
     .header('vary', 'accept')
-    .send(JSON.stringify(body));
+    .send(body);
+}
+
+function send(reply: FastifyReply, media: Media, status: number, body: { data?: unknown; errors?: readonly GraphQLFormattedError[] }): FastifyReply {
+  return sendText(reply, media, status, JSON.stringify(body));
+}
+
+/** Longest document whose answer is kept: the menu queries are far shorter, and junk cannot fill memory with long keys. */
+const maxKeptQueryChars = 4096;
+
+/**
+ * An invoke for one request that reads shared reads through the core's answer cache, and notes
+ * whether anything else ran (or the principal was looked at): only a response made of shared
+ * reads alone is the same for every caller and may be kept.
+ */
+function trackedContext(core: Core, principal: Principal): { context: GraphqlContext; sharedOnly: () => boolean } {
+  let shared = true;
+  const invoke: Core['invoke'] = async (name, input, who) => {
+    if (!core.answers.isShared(name)) {
+      shared = false;
+      return core.invoke(name, input, who);
+    }
+    return core.answers.read(name, input as Record<string, unknown>, who);
+  };
+  const context = createContext(invoke, principal);
+  Object.defineProperty(context, 'principal', {
+    get() {
+      shared = false;
+      return principal;
+    },
+  });
+  return { context, sharedOnly: () => shared };
 }
 
 /** The default `limit` of each paged root field, read from its operation's input schema (for the cost). */
@@ -93,17 +129,46 @@ function defaultLimits(core: Core): Map<string, number> {
 export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, options: GraphqlOptions): Promise<void> {
   const schema = createGraphqlSchema(core.catalogue.list());
   const executor = explainingVariables(createExecutor(schema, options, defaultLimits(core)), schema);
+  // Whole responses to queries made only of shared reads, by document and variables.
+  const kept = core.answers.slot<string>();
 
-  async function handle(request: FastifyRequest, reply: FastifyReply) {
+  /**
+   * Not async: a kept answer to an anonymous caller is sent before this returns. Nothing here
+   * resolves with `reply` either: a Reply is a thenable, and a promise adopting it waits for the
+   * response to finish through end-of-stream listeners added and removed on every request.
+   */
+  function handle(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
     const isGet = request.method === 'GET';
     const media = negotiate(request.headers.accept, isGet);
     const query = request.query as Record<string, unknown>;
-    if (media === 'html' && query['query'] === undefined) return sendGraphiql(reply);
+    if (media === 'html' && query['query'] === undefined) {
+      sendGraphiql(reply);
+      return undefined;
+    }
     if (!isGet && !isJson(request.headers['content-type'])) {
       throw new BistroError('unsupported_media_type', 'Send the GraphQL request as application/json.');
     }
     const params = paramsFrom(isGet ? query : ((request.body ?? {}) as Record<string, unknown>), isGet);
-    const principal = await core.authenticate(request.headers.authorization);
+    const key = params.query.length <= maxKeptQueryChars ? `${params.operationName ?? ''}\u0000${params.query}\u0000${params.variables === undefined ? '' : JSON.stringify(params.variables)}` : undefined;
+    // Only queries are kept, so a kept answer is as good for GET as for POST; success is 200 in either media type.
+    const hit = key === undefined || request.headers.authorization !== undefined ? undefined : kept.get(key);
+    if (hit !== undefined) {
+      sendText(reply, media, 200, hit);
+      return undefined;
+    }
+    return execute(request, reply, media, params, key);
+  }
+
+  async function execute(request: FastifyRequest, reply: FastifyReply, media: Media, params: GraphqlParams, key: string | undefined): Promise<void> {
+    // Before any kept answer: a bad token is refused even for the menu.
+    const authorization = request.headers.authorization;
+    const principal = authorization === undefined ? anonymous : await core.authenticate(authorization);
+    const hit = key === undefined ? undefined : kept.get(key);
+    if (hit !== undefined) {
+      sendText(reply, media, 200, hit);
+      return;
+    }
+    const readAt = core.answers.head();
     const failed = media === 'graphql-response' ? 400 : 200;
     const format: FormatOptions = {
       suggestions: options.graphqlSuggestions,
@@ -114,15 +179,23 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
     };
 
     const preparation = executor.prepare(params.query, params.operationName);
-    if (!preparation.ok) return send(reply, media, failed, { errors: formatErrors(preparation.errors, true, format) });
-    if (isGet && preparation.prepared.operation !== OperationTypeNode.QUERY) {
-      reply.header('allow', 'POST');
-      return send(reply, media, 405, { errors: [{ message: `A ${preparation.prepared.operation} travels by POST.`, extensions: { code: 'method_not_allowed' } }] });
+    if (!preparation.ok) {
+      send(reply, media, failed, { errors: formatErrors(preparation.errors, true, format) });
+      return;
     }
-    const result = await executor.run(preparation.prepared, createContext(core.invoke, principal), params.variables);
+    if (request.method === 'GET' && preparation.prepared.operation !== OperationTypeNode.QUERY) {
+      reply.header('allow', 'POST');
+      send(reply, media, 405, { errors: [{ message: `A ${preparation.prepared.operation} travels by POST.`, extensions: { code: 'method_not_allowed' } }] });
+      return;
+    }
+    const { context, sharedOnly } = trackedContext(core, principal);
+    const result = await executor.run(preparation.prepared, context, params.variables);
     const ran = 'data' in result;
     const errors = result.errors ? formatErrors(result.errors, !ran, format) : undefined;
-    return send(reply, media, ran ? 200 : failed, { ...(errors ? { errors } : {}), ...(ran ? { data: result.data } : {}) });
+    const body = JSON.stringify({ ...(errors ? { errors } : {}), ...(ran ? { data: result.data } : {}) });
+    // Answers with errors are not kept: an internal error names its request id.
+    if (key !== undefined && ran && !errors && sharedOnly() && preparation.prepared.operation === OperationTypeNode.QUERY) kept.set(key, body, readAt);
+    sendText(reply, media, ran ? 200 : failed, body);
   }
 
   await app.register(async (scope) => {

@@ -5,11 +5,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TObject } from '@sinclair/typebox';
+import type { AnswerSlot } from '../../core/answer-cache.ts';
 import type { Core } from '../../core/core.ts';
 import type { AnyOperation, HttpMethod, RestBinding } from '../../core/operation.ts';
 import { sendProblem } from '../http/problem.ts';
 import { BistroError, invalid } from '../../domain/errors.ts';
-import { createAnswerCache, type CachedAnswer } from './answer-cache.ts';
+import { anonymous } from '../../domain/roles.ts';
 import { anyTagMatches, etagFor, tagFromEtag } from './etag.ts';
 
 export function toFastifyPath(path: string): string {
@@ -96,6 +97,12 @@ function withoutEchoedFields(operation: AnyOperation, params: Record<string, str
   return kept;
 }
 
+/** A ready-made REST answer: the body bytes and their ETag. */
+interface CachedAnswer {
+  body: string;
+  etag: string;
+}
+
 function sendJson(request: FastifyRequest, reply: FastifyReply, rest: RestBinding, { body, etag }: CachedAnswer) {
   reply.header('etag', etag);
   if (rest.method === 'GET' && anyTagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
@@ -105,33 +112,58 @@ function sendJson(request: FastifyRequest, reply: FastifyReply, rest: RestBindin
     .send(body);
 }
 
-type AnswerCache = ReturnType<typeof createAnswerCache>;
+type Slot = AnswerSlot<CachedAnswer>;
 
-async function answer(core: Core, cache: AnswerCache, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply) {
-  const principal = await core.authenticate(request.headers.authorization);
-  const shared = operation.sharedRead === true && operation.roles.includes('anonymous');
-  const readAt = core.feed.head();
+/**
+ * Not async: a kept answer to an anonymous caller is sent before this returns. Nothing here
+ * resolves with `reply` either: a Reply is a thenable, and a promise adopting it waits for the
+ * response to finish through end-of-stream listeners added and removed on every request.
+ */
+function answer(core: Core, cache: Slot, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
+  if (request.headers.authorization === undefined && core.answers.isShared(operation.name)) {
+    const cached = cache.get(request.url);
+    if (cached) {
+      sendJson(request, reply, rest, cached);
+      return undefined;
+    }
+  }
+  return answerFully(core, cache, operation, rest, request, reply);
+}
+
+async function answerFully(core: Core, cache: Slot, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // Before any ready-made answer: a bad token is refused even for the menu.
+  const authorization = request.headers.authorization;
+  const principal = authorization === undefined ? anonymous : await core.authenticate(authorization);
+  const shared = core.answers.isShared(operation.name);
+  const readAt = core.answers.head();
   if (shared) {
     const cached = cache.get(request.url);
-    if (cached) return sendJson(request, reply, rest, cached);
+    if (cached) {
+      sendJson(request, reply, rest, cached);
+      return;
+    }
   }
   const input = inputFrom(operation, rest, request);
-  const { output, replayed, tag } = await core.invoke(operation.name, input, principal, { ifMatch: ifMatchTag(rest, request) });
+  const { output, replayed, tag } = shared ? await core.answers.read(operation.name, input, principal) : await core.invoke(operation.name, input, principal, { ifMatch: ifMatchTag(rest, request) });
   if (replayed) reply.header('idempotent-replayed', 'true');
-  if (rest.status === 204) return reply.code(204).send();
+  if (rest.status === 204) {
+    reply.code(204).send();
+    return;
+  }
 
   const body = JSON.stringify(output);
   const etag = etagFor(tag, body);
   if (shared) cache.set(request.url, { body, etag }, readAt);
   if (rest.location) reply.header('location', (rest.location as (out: unknown) => string)(output));
-  return sendJson(request, reply, rest, { body, etag });
+  sendJson(request, reply, rest, { body, etag });
 }
 
 const methods: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 export function registerRestRoutes(app: FastifyInstance, core: Core): void {
   const allowed = new Map<string, HttpMethod[]>();
-  const cache = createAnswerCache(core.feed);
+  // Keyed by URL, so a repeat read skips even turning the request into an input.
+  const cache = core.answers.slot<CachedAnswer>();
   for (const operation of core.catalogue.list()) {
     const rest = operation.rest;
     if (!rest) continue;

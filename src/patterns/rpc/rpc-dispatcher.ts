@@ -24,7 +24,7 @@ export interface RpcContext {
 }
 
 export interface RpcDispatcherOptions {
-  core: Pick<Core, 'catalogue' | 'invoke'>;
+  core: Pick<Core, 'catalogue' | 'invoke' | 'answers'>;
   /** Most requests one batch may hold; a longer batch is refused whole with one -32600. */
   maxBatch: number;
   /** The service version `rpc.discover` reports. */
@@ -36,6 +36,17 @@ export interface RpcDispatcher {
   handleText(text: string, context: RpcContext): Promise<RpcReply | undefined>;
   /** A message already parsed from JSON: one request object or a batch array. Never rejects. */
   handleMessage(message: unknown, context: RpcContext): Promise<RpcReply | undefined>;
+  /**
+   * The reply at once, without waiting on anything, when the message is one call to a shared read
+   * whose result is kept and the caller is already known (a principal, not a way to find one);
+   * otherwise undefined, and the message goes to `handleMessage`. Never throws.
+   */
+  ready(message: unknown, context: RpcContext): RpcResponse | undefined;
+  /**
+   * As `ready`, for a caller the transport has already authenticated (every principal may call a
+   * shared read), and as the reply's JSON text: no response object to build and serialise.
+   */
+  readyJson(message: unknown): string | undefined;
 }
 
 type Checked =
@@ -43,6 +54,28 @@ type Checked =
   | { ok: false; id: RpcId; error: RpcError };
 
 const failure = (id: RpcId, error: RpcError): RpcResponse => ({ jsonrpc: '2.0', error, id });
+
+/** A shared read's result, and its JSON made once for every caller until the log grows. */
+interface KeptResult {
+  output: unknown;
+  json: string;
+}
+
+/** Responses whose result JSON is ready-made: `stringifyReply` splices it in instead of serialising the result again. */
+const readyResults = new WeakMap<RpcResponse, string>();
+
+/** Same bytes JSON.stringify would give a success response: the envelope's keys in the same order. */
+const envelope = (resultJson: string, id: RpcId) => `{"jsonrpc":"2.0","result":${resultJson},"id":${JSON.stringify(id)}}`;
+
+function stringifyResponse(response: RpcResponse): string {
+  const result = readyResults.get(response);
+  return result === undefined ? JSON.stringify(response) : envelope(result, response.id);
+}
+
+/** The reply as JSON text, with ready-made results spliced in. */
+export function stringifyReply(reply: RpcReply): string {
+  return Array.isArray(reply) ? `[${reply.map(stringifyResponse).join(',')}]` : stringifyResponse(reply);
+}
 
 /** §4: an id is a string, a number or null; a number JSON cannot carry back (1e400 parses to Infinity) is refused. */
 const isValidId = (id: unknown): id is RpcId => typeof id === 'string' || id === null || (typeof id === 'number' && Number.isFinite(id));
@@ -76,9 +109,24 @@ const isEmpty = (params: object | undefined) => params === undefined || Object.k
 
 export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOptions): RpcDispatcher {
   let discovery: Record<string, unknown> | undefined;
+  const kept = core.answers.slot<KeptResult>();
+
+  const keyOf = (method: string, params: object) => `${method}\u0000${JSON.stringify(params)}`;
+
+  /** A shared read: the kept result while the log has not grown (params keyed as JSON), else read and kept. */
+  async function sharedResult(method: string, params: object, principal: Principal): Promise<KeptResult> {
+    const key = keyOf(method, params);
+    const hit = kept.get(key);
+    if (hit) return hit;
+    const readAt = core.answers.head();
+    const output = (await core.answers.read(method, params as Record<string, unknown>, principal)).output ?? null;
+    const result = { output, json: JSON.stringify(output) };
+    kept.set(key, result, readAt);
+    return result;
+  }
 
   /** Runs one well-formed call; every failure becomes an error object. */
-  async function run(method: string, params: object | undefined, principal: () => Promise<Principal>, context: RpcContext): Promise<{ result: unknown } | { error: RpcError }> {
+  async function run(method: string, params: object | undefined, principal: () => Promise<Principal>, context: RpcContext): Promise<{ result: unknown; json?: string } | { error: RpcError }> {
     // §3 reserves rpc.* for the server itself. OpenRPC tools send `params: []` to rpc.discover, so that is accepted too.
     if (method === 'rpc.discover') {
       if (!isEmpty(params)) return { error: toRpcError(invalid('', 'rpc.discover takes no params')) };
@@ -92,7 +140,13 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
       return { error: toRpcError(invalid('', `params go by name: send an object such as {"id": …}, not an array`)) };
     }
     try {
-      const { output } = await core.invoke(method, params ?? {}, await principal());
+      // The principal first, even for a ready-made answer: a bad token is refused (-32001) all the same.
+      const who = await principal();
+      if (core.answers.isShared(method)) {
+        const { output, json } = await sharedResult(method, params ?? {}, who);
+        return { result: output, json };
+      }
+      const { output } = await core.invoke(method, params ?? {}, who);
       return { result: output ?? null };
     } catch (error) {
       if (error instanceof BistroError && error.code !== 'internal_error') return { error: toRpcError(error) };
@@ -107,10 +161,41 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
     const outcome = await run(checked.method, checked.params, principal, context);
     // §4.1: a notification is run but never answered, not even with an error.
     if (checked.notification) return undefined;
-    return 'result' in outcome ? { jsonrpc: '2.0', result: outcome.result, id: checked.id } : failure(checked.id, outcome.error);
+    if (!('result' in outcome)) return failure(checked.id, outcome.error);
+    const response: RpcResponse = { jsonrpc: '2.0', result: outcome.result, id: checked.id };
+    if (outcome.json !== undefined) readyResults.set(response, outcome.json);
+    return response;
+  }
+
+  /** The kept result for one well-formed call to a shared read, with the call's id. */
+  function keptFor(message: unknown): { hit: KeptResult; id: RpcId } | undefined {
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined;
+    const method = (message as { method?: unknown }).method;
+    if (typeof method !== 'string' || !core.answers.isShared(method)) return undefined;
+    const checked = checkRequest(message);
+    if (!checked.ok || checked.notification || Array.isArray(checked.params)) return undefined;
+    const hit = kept.get(keyOf(method, checked.params ?? {}));
+    return hit && { hit, id: checked.id };
+  }
+
+  function ready(message: unknown, context: RpcContext): RpcResponse | undefined {
+    // A lazy principal may yet be refused (a bad token), so such a call goes the whole way.
+    if (typeof context.principal === 'function') return undefined;
+    const found = keptFor(message);
+    if (!found) return undefined;
+    const response: RpcResponse = { jsonrpc: '2.0', result: found.hit.output, id: found.id };
+    readyResults.set(response, found.hit.json);
+    return response;
+  }
+
+  function readyJson(message: unknown): string | undefined {
+    const found = keptFor(message);
+    return found && envelope(found.hit.json, found.id);
   }
 
   async function handleMessage(message: unknown, context: RpcContext): Promise<RpcReply | undefined> {
+    const readyNow = ready(message, context);
+    if (readyNow) return readyNow;
     const principal = memoize(context.principal);
     try {
       if (!Array.isArray(message)) return await answer(message, principal, context);
@@ -129,6 +214,8 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
 
   return {
     handleMessage,
+    ready,
+    readyJson,
     async handleText(text, context) {
       let message: unknown;
       try {

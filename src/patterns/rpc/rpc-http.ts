@@ -2,11 +2,12 @@
  * JSON-RPC 2.0 over HTTP: `POST /rpc` hands the body text to the dispatcher and answers 200 with
  * the reply, or 204 when the specification says nothing is sent (notifications only).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Core } from '../../core/core.ts';
 import { BistroError } from '../../domain/errors.ts';
 import { toBistroError } from '../http/errors.ts';
-import { createRpcDispatcher, type RpcContext } from './rpc-dispatcher.ts';
+import { anonymous } from '../../domain/roles.ts';
+import { createRpcDispatcher, stringifyReply, type PrincipalSource, type RpcContext, type RpcReply } from './rpc-dispatcher.ts';
 import { toRpcError } from './rpc-errors.ts';
 
 export interface RpcHttpOptions {
@@ -22,6 +23,37 @@ function sendEnvelopeError(reply: FastifyReply, error: BistroError): FastifyRepl
   return reply.code(error.status).header('content-type', json).send(JSON.stringify({ jsonrpc: '2.0', error: toRpcError(error), id: null }));
 }
 
+/** A class, not an object of closures made per request: the hot path makes as little as it can. */
+class HttpRpcContext implements RpcContext {
+  readonly principal: PrincipalSource;
+  readonly #request: FastifyRequest;
+
+  constructor(principal: PrincipalSource, request: FastifyRequest) {
+    this.principal = principal;
+    this.#request = request;
+  }
+
+  logError(error: unknown, method: string): void {
+    this.#request.log.error({ err: error, method }, 'internal error in a JSON-RPC call');
+  }
+}
+
+/**
+ * Made only when a call goes the whole way, not for a kept answer. One Authorization header
+ * serves every call of a batch. A bad token is not an HTTP 401: each call that needs a principal
+ * answers the unauthorized error (-32001) in the JSON-RPC envelope, which is what a JSON-RPC
+ * client reads, and the same as over the WebSocket.
+ */
+function contextFor(core: Core, request: FastifyRequest): RpcContext {
+  const authorization = request.headers.authorization;
+  return new HttpRpcContext(authorization === undefined || authorization === '' ? anonymous : () => core.authenticate(authorization), request);
+}
+
+function sendReply(reply: FastifyReply, answer: RpcReply | undefined): FastifyReply {
+  if (answer === undefined) return reply.code(204).send();
+  return reply.code(200).header('content-type', json).send(stringifyReply(answer));
+}
+
 export async function registerRpcHttp(app: FastifyInstance, core: Core, { maxBatch, version }: RpcHttpOptions): Promise<void> {
   const dispatcher = createRpcDispatcher({ core, maxBatch, version });
 
@@ -32,21 +64,29 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, { maxBat
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     scope.setErrorHandler((error, request, reply) => sendEnvelopeError(reply, toBistroError(error, request)));
 
-    scope.post('/rpc', async (request, reply) => {
-      const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-      if (mediaType !== 'application/json') {
-        throw new BistroError('unsupported_media_type', `Send application/json, not ${request.headers['content-type'] ?? 'nothing'}.`);
+    // Not an async handler: a kept answer is sent before this returns, with no promise to settle.
+    scope.post('/rpc', (request, reply) => {
+      const contentType = request.headers['content-type'];
+      if (contentType !== json && contentType !== 'application/json' && contentType?.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
+        throw new BistroError('unsupported_media_type', `Send application/json, not ${contentType ?? 'nothing'}.`);
       }
-      const context: RpcContext = {
-        // One Authorization header serves every call of a batch. A bad token is not an HTTP 401:
-        // each call that needs a principal answers the unauthorized error (-32001) in the JSON-RPC
-        // envelope, which is what a JSON-RPC client reads, and the same as over the WebSocket.
-        principal: () => core.authenticate(request.headers.authorization),
-        logError: (error, method) => request.log.error({ err: error, method }, 'internal error in a JSON-RPC call'),
-      };
-      const answer = await dispatcher.handleText(typeof request.body === 'string' ? request.body : '', context);
-      if (answer === undefined) return reply.code(204).send();
-      return reply.code(200).header('content-type', json).send(JSON.stringify(answer));
+      const authorization = request.headers.authorization;
+      const known = authorization === undefined || authorization === '';
+      const text = typeof request.body === 'string' ? request.body : '';
+      let message: unknown;
+      try {
+        message = JSON.parse(text);
+      } catch {
+        // The dispatcher answers bad JSON (-32700).
+        return dispatcher.handleText(text, contextFor(core, request)).then((answer) => void sendReply(reply, answer));
+      }
+      // No header is the anonymous caller, known at once: a kept answer needs no waiting.
+      const readyNow = known ? dispatcher.readyJson(message) : undefined;
+      if (readyNow !== undefined) {
+        reply.code(200).header('content-type', json).send(readyNow);
+        return;
+      }
+      return dispatcher.handleMessage(message, contextFor(core, request)).then((answer) => void sendReply(reply, answer));
     });
 
     scope.route({

@@ -1,14 +1,19 @@
 /**
  * The embedded store: SQLite through better-sqlite3 in WAL mode. One connection serves the
  * process, so writers are serialised and sequences follow commit order without extra locking;
- * writers arriving together share one COMMIT (group commit), and the committed menu is kept in memory.
+ * writers arriving together share one COMMIT (group commit).
+ *
+ * No menu is kept in memory here: ready-made answers live in core (core/answer-cache.ts), one rule
+ * for every pattern (kept until the log grows). A second, store-level copy had its own rule
+ * (PRAGMA data_version before every read) and served only query operations outside transactions,
+ * which the core's cache already answers; pricing an order reads inside its transaction, which
+ * that copy never served.
  */
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import type { Store } from '../../core/store.ts';
 import { createSession } from '../kysely-store.ts';
 import { createGroupCommit } from './sqlite-group-commit.ts';
-import { createMenuCache } from './sqlite-menu-cache.ts';
 import { withStatementCache } from './sqlite-statement-cache.ts';
 import { migrationProvider } from '../migrations.ts';
 import type { Database as Schema } from '../schema.ts';
@@ -38,16 +43,9 @@ export async function createSqliteStore({ file, synchronous = 'full' }: SqliteSt
   const options = { lockEventLog: async () => {} };
   const groupCommit = createGroupCommit(db);
   const root = createSession(db, options);
-  const dataVersion = connection.prepare('pragma data_version').pluck();
-  const menuCache = createMenuCache(root.menu, () => dataVersion.get() as number);
   return {
     ...root,
-    menu: menuCache.root,
-    transaction: (work) =>
-      groupCommit((trx) => {
-        const session = createSession(trx, options);
-        return work({ ...session, menu: menuCache.watchWrites(session.menu) });
-      }),
+    transaction: (work) => groupCommit((trx) => work(createSession(trx, options))),
     async ping() {
       connection.prepare('select 1').get();
     },
