@@ -32,13 +32,26 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'off',
     },
   },
-  layer(['src/domain/**'], [{ group: ['../*', '!../domain', 'node:*', 'fastify', 'kysely', 'better-sqlite3', 'pg'], message: 'src/domain is pure: no I/O and nothing outside the domain.' }]),
-  layer(['src/core/**'], [{ group: ['**/patterns/**', '**/store/**', '**/bus/**', '**/operations/**', 'fastify', 'kysely', 'better-sqlite3', 'pg', 'ioredis'], message: 'src/core sees the domain and its own interfaces, never a pattern, backend or operation.' }]),
-  layer(['src/operations/**'], [{ group: ['**/patterns/**', '**/store/**', '**/bus/**', 'fastify', 'kysely'], message: 'Operations use the core (context.store), never a backend or a pattern.' }]),
-  layer(['src/patterns/**'], [
-    { group: ['**/store/**', '**/bus/**', '**/operations/**', 'kysely', 'better-sqlite3', 'pg', 'ioredis'], message: 'Patterns reach Bistro only through the core: never the store, the bus or the operations.' },
-    { group: ['../rest/**', '../rpc/**', '../graphql/**', '../websocket/**', '../sse/**', '../polling/**', '../webhooks/**'], message: 'A pattern does not import another pattern; shared HTTP plumbing lives in patterns/http.' },
+  // Rules on our own modules are regular expressions: gitignore-style `group` globs never match a
+  // path that starts with `../`, so rules written as `**/store/**` silently checked nothing.
+  layer(['src/domain/**'], [
+    { regex: '^\\.\\./', message: 'src/domain is pure: nothing outside the domain.' },
+    { group: ['node:*', 'fastify', 'kysely', 'better-sqlite3', 'pg', 'ioredis'], message: 'src/domain is pure: no I/O.' },
   ]),
-  layer(['src/store/**'], [{ group: ['**/patterns/**', '**/bus/**', '**/operations/**'], message: 'A store implements core/store.ts and nothing else.' }]),
-  layer(['src/bus/**'], [{ group: ['**/patterns/**', '**/store/**', '**/operations/**'], message: 'A bus implements the core bus interface and nothing else.' }]),
+  layer(['src/core/**'], [
+    { regex: '^\\.\\./(patterns|store|bus|operations|kitchen)/', message: 'src/core sees the domain and its own interfaces, never a pattern, backend or operation.' },
+    { group: ['fastify', 'kysely', 'better-sqlite3', 'pg', 'ioredis'], message: 'src/core uses no framework or database driver.' },
+  ]),
+  layer(['src/operations/**'], [
+    { regex: '^\\.\\./(patterns|store|bus|kitchen)/', message: 'Operations use the core (context.store), never a backend or a pattern.' },
+    { group: ['fastify', 'kysely'], message: 'Operations use the core, not a framework.' },
+  ]),
+  layer(['src/patterns/**'], [
+    { regex: '^\\.\\./\\.\\./(store|bus|operations|kitchen)/', message: 'Patterns reach Bistro only through the core: never the store, the bus or the operations.' },
+    { regex: '^\\.\\./(?!http/|\\.\\./)', message: 'A pattern does not import another pattern; shared HTTP plumbing lives in patterns/http.' },
+    { regex: '^\\.\\./\\.\\./(domain/|core/(?!core\\.ts$))', message: 'Patterns import the core only through its public surface, core/core.ts (it re-exports the domain names they need).' },
+    { group: ['kysely', 'better-sqlite3', 'pg', 'ioredis'], message: 'Patterns reach the database only through the core.' },
+  ]),
+  layer(['src/store/**'], [{ regex: '^(\\.\\./)+(patterns|bus|operations|kitchen)/', message: 'A store implements core/store.ts and nothing else.' }]),
+  layer(['src/bus/**'], [{ regex: '^(\\.\\./)+(patterns|store|operations|kitchen)/', message: 'A bus implements the core bus interface and nothing else.' }]),
 );

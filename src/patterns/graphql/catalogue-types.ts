@@ -22,7 +22,7 @@ import {
   type GraphQLNamedType,
   type GraphQLOutputType,
 } from 'graphql';
-import { mustSend } from '../../core/json-schema.ts';
+import { mustSend } from '../../core/core.ts';
 import type { GraphqlContext } from './graphql-context.ts';
 
 /** The JSON Schema keywords the catalogue writes and this translation reads. */

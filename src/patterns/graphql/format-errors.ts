@@ -4,7 +4,7 @@
  * "Did you mean …?" suggestions are removed unless they are switched on (development).
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { BistroError, wireFieldErrors } from '../../domain/errors.ts';
+import { BistroError, wireFieldErrors } from '../../core/core.ts';
 
 export interface FormatOptions {
   suggestions: boolean;

@@ -1,8 +1,6 @@
 /** The request context every resolver shares: who asks, how to call an operation, and per-request batching. */
 import DataLoader from 'dataloader';
-import type { Core } from '../../core/core.ts';
-import type { MenuItem } from '../../domain/menu.ts';
-import type { Principal } from '../../domain/roles.ts';
+import type { Core, MenuItem, Principal } from '../../core/core.ts';
 
 /** What every resolver of one request shares. */
 export interface GraphqlContext {

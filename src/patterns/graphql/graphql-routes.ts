@@ -5,9 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OperationTypeNode, type GraphQLFormattedError } from 'graphql';
-import type { Core } from '../../core/core.ts';
-import { anonymous, type Principal } from '../../domain/roles.ts';
-import { BistroError } from '../../domain/errors.ts';
+import { anonymous, BistroError, type Core, type Principal } from '../../core/core.ts';
 import { toBistroError } from '../http/errors.ts';
 import { createExecutor, type GraphqlOptions } from './executor.ts';
 import { bistroErrorBody, formatErrors, type FormatOptions } from './format-errors.ts';

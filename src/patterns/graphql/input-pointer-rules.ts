@@ -16,7 +16,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { BistroError, type FieldError } from '../../domain/errors.ts';
+import { BistroError, type FieldError } from '../../core/core.ts';
 import { argumentErrors } from './input-pointers.ts';
 
 /** Per validation run: the nodes of fields whose argument problems were reported with pointers. */

@@ -18,7 +18,7 @@ import {
   type ValueNode,
   type VariableDefinitionNode,
 } from 'graphql';
-import { pointerToken, type FieldError } from '../../domain/errors.ts';
+import { type FieldError, pointerToken } from '../../core/core.ts';
 import type { EntryExtension } from './catalogue-types.ts';
 import type { RootFieldExtension } from './operation-fields.ts';
 

@@ -14,8 +14,7 @@ import {
   type GraphQLFieldConfig,
   type GraphQLInputType,
 } from 'graphql';
-import type { AnyOperation, GraphqlBinding } from '../../core/operation.ts';
-import { invalid, pointerToken } from '../../domain/errors.ts';
+import { type AnyOperation, type GraphqlBinding, invalid, pointerToken } from '../../core/core.ts';
 import { isOptional, type CatalogueTypes, type EntryExtension, type JsonSchema } from './catalogue-types.ts';
 
 export type GraphqlArgs = Record<string, unknown>;

@@ -5,8 +5,7 @@
  * the catalogue. Menu items are batched per request with a DataLoader.
  */
 import { GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, type GraphQLFieldConfigMap } from 'graphql';
-import type { AnyOperation } from '../../core/operation.ts';
-import type { Order, OrderItem } from '../../domain/order.ts';
+import type { AnyOperation, Order, OrderItem } from '../../core/core.ts';
 import type { GraphqlContext } from './graphql-context.ts';
 import { createCatalogueTypes, JsonScalar, type Edges, type TypeView } from './catalogue-types.ts';
 import { graphqlBinding, operationField, type GraphqlArgs } from './operation-fields.ts';

@@ -4,7 +4,7 @@
  * logged with the request id and never shown to the client.
  */
 import type { FastifyError, FastifyRequest } from 'fastify';
-import { BistroError } from '../../domain/errors.ts';
+import { BistroError } from '../../core/core.ts';
 
 export function toBistroError(error: unknown, request: FastifyRequest): BistroError {
   if (error instanceof BistroError) return error;

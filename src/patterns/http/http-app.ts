@@ -3,8 +3,7 @@
  * the JSON-only body parser, request ids, and errors answered as problem details by default.
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { BistroError } from '../../domain/errors.ts';
-import type { Core } from '../../core/core.ts';
+import { BistroError, type Core } from '../../core/core.ts';
 import { sendProblem } from './problem.ts';
 import { toBistroError } from './errors.ts';
 

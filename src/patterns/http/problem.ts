@@ -1,6 +1,6 @@
 /** Errors as RFC 9457 problem details: the catalogue code plus per-field errors as JSON Pointers. */
 import type { FastifyReply } from 'fastify';
-import { errorCatalogue, wireFieldErrors, type BistroError, type WireFieldError } from '../../domain/errors.ts';
+import { type BistroError, errorCatalogue, type WireFieldError, wireFieldErrors } from '../../core/core.ts';
 
 export interface Problem {
   type: string;

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import type { Catalogue } from '../../core/catalogue.ts';
+import type { Catalogue } from '../../core/core.ts';
 import { createOpenApiDocument } from './openapi.ts';
 
 const require = createRequire(import.meta.url);

@@ -1,8 +1,6 @@
 /** OpenAPI 3.1, generated from the catalogue: every REST binding, its schemas, headers and errors. */
 import type { TObject, TSchema } from '@sinclair/typebox';
-import type { Catalogue } from '../../core/catalogue.ts';
-import { mustSend, plainSchema, type JsonObject } from '../../core/json-schema.ts';
-import { errorCatalogue } from '../../domain/errors.ts';
+import { type Catalogue, errorCatalogue, type JsonObject, mustSend, plainSchema } from '../../core/core.ts';
 import { pathParameters } from './rest-routes.ts';
 
 

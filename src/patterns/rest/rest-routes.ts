@@ -5,12 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TObject } from '@sinclair/typebox';
-import type { AnswerSlot } from '../../core/answer-cache.ts';
-import type { Core } from '../../core/core.ts';
-import type { AnyOperation, HttpMethod, RestBinding } from '../../core/operation.ts';
+import { anonymous, type AnswerSlot, type AnyOperation, BistroError, type Core, type HttpMethod, invalid, type RestBinding } from '../../core/core.ts';
 import { sendProblem } from '../http/problem.ts';
-import { BistroError, invalid } from '../../domain/errors.ts';
-import { anonymous } from '../../domain/roles.ts';
 import { anyTagMatches, etagFor, tagFromEtag } from './etag.ts';
 
 export function toFastifyPath(path: string): string {

@@ -1,9 +1,6 @@
 /** The OpenRPC 1.3 document `rpc.discover` answers, generated from the catalogue like REST's OpenAPI. */
 import type { TObject } from '@sinclair/typebox';
-import type { Catalogue } from '../../core/catalogue.ts';
-import { mustSend, plainSchema, type JsonObject } from '../../core/json-schema.ts';
-import type { AnyOperation } from '../../core/operation.ts';
-import { errorCatalogue, type ErrorCode } from '../../domain/errors.ts';
+import { type AnyOperation, type Catalogue, errorCatalogue, type ErrorCode, type JsonObject, mustSend, plainSchema } from '../../core/core.ts';
 import { rpcErrorCodes } from './rpc-errors.ts';
 
 const plain = plainSchema;

@@ -3,9 +3,7 @@
  * the reply out, or `undefined` when the specification says nothing is sent. HTTP and the
  * WebSocket both hand their messages here. Section numbers below are the spec's (jsonrpc.org/specification).
  */
-import type { Core } from '../../core/core.ts';
-import { BistroError, invalid } from '../../domain/errors.ts';
-import type { Principal } from '../../domain/roles.ts';
+import { BistroError, type Core, invalid, type Principal } from '../../core/core.ts';
 import { createOpenRpcDocument } from './openrpc.ts';
 import { internalError, protocolError, toRpcError, type RpcError } from './rpc-errors.ts';
 

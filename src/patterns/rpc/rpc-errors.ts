@@ -2,7 +2,7 @@
  * JSON-RPC error objects: the protocol's own codes (spec §5.1) and the one table that maps each
  * catalogue code to its JSON-RPC code. docs/protocols/json-rpc.md prints this table.
  */
-import { BistroError, errorCatalogue, wireFieldErrors, type ErrorCode, type WireFieldError } from '../../domain/errors.ts';
+import { BistroError, errorCatalogue, type ErrorCode, type WireFieldError, wireFieldErrors } from '../../core/core.ts';
 
 export interface RpcErrorData {
   /** The catalogue code, as REST's problem `code` and GraphQL's `extensions.code`. */

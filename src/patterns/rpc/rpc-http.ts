@@ -3,10 +3,8 @@
  * the reply, or 204 when the specification says nothing is sent (notifications only).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Core } from '../../core/core.ts';
-import { BistroError } from '../../domain/errors.ts';
+import { anonymous, BistroError, type Core } from '../../core/core.ts';
 import { toBistroError } from '../http/errors.ts';
-import { anonymous } from '../../domain/roles.ts';
 import { createRpcDispatcher, stringifyReply, type PrincipalSource, type RpcContext, type RpcReply } from './rpc-dispatcher.ts';
 import { toRpcError } from './rpc-errors.ts';
 
