@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import { anonymous, BistroError, type Core, type Principal } from '../../core/core.ts';
+import { challengeIfUnauthorized, methodNotAllowed, requireJsonBody } from '../http/http-rules.ts';
 import { toBistroError } from '../http/errors.ts';
 import { createExecutor, type GraphqlOptions } from './executor.ts';
 import { bistroErrorBody, formatErrors, type FormatOptions } from './format-errors.ts';
@@ -69,10 +70,6 @@ function paramsFrom(raw: Record<string, unknown>, fromUrl: boolean): GraphqlPara
   return { query, operationName: operationName ?? undefined, variables: (variables ?? undefined) as Record<string, unknown> | undefined };
 }
 
-function isJson(contentType: string | undefined): boolean {
-  if (contentType === 'application/json') return true;
-  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
-}
 
 function sendText(reply: FastifyReply, media: Media, status: number, body: string): FastifyReply {
   return reply
@@ -143,9 +140,7 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
       sendGraphiql(reply);
       return undefined;
     }
-    if (!isGet && !isJson(request.headers['content-type'])) {
-      throw new BistroError('unsupported_media_type', 'Send the GraphQL request as application/json.');
-    }
+    if (!isGet) requireJsonBody(request.headers['content-type'], 'the GraphQL request');
     const params = paramsFrom(isGet ? query : ((request.body ?? {}) as Record<string, unknown>), isGet);
     const key = params.query.length <= maxKeptQueryChars ? `${params.operationName ?? ''}\u0000${params.query}\u0000${params.variables === undefined ? '' : JSON.stringify(params.variables)}` : undefined;
     // Only queries are kept, so a kept answer is as good for GET as for POST; success is 200 in either media type.
@@ -182,8 +177,7 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
       return;
     }
     if (request.method === 'GET' && preparation.prepared.operation !== OperationTypeNode.QUERY) {
-      reply.header('allow', 'POST');
-      send(reply, media, 405, { errors: [{ message: `A ${preparation.prepared.operation} travels by POST.`, extensions: { code: 'method_not_allowed' } }] });
+      send(reply, media, 405, bistroErrorBody(methodNotAllowed(reply, ['POST'], `A ${preparation.prepared.operation} travels by POST.`)));
       return;
     }
     const { context, sharedOnly } = trackedContext(core, principal);
@@ -200,7 +194,7 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
     // Body errors (bad JSON, too large, unknown media type) answer in GraphQL's shape, not problem+json.
     scope.setErrorHandler((error, request, reply) => {
       const bistroError = toBistroError(error, request);
-      if (bistroError.code === 'unauthorized') reply.header('www-authenticate', 'Bearer realm="bistro"');
+      challengeIfUnauthorized(reply, bistroError);
       return send(reply, negotiate(request.headers.accept, false), bistroError.status, bistroErrorBody(bistroError));
     });
     scope.get('/graphql', handle);
@@ -209,8 +203,7 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
       method: ['PUT', 'PATCH', 'DELETE'],
       url: '/graphql',
       handler: async (request, reply) => {
-        reply.header('allow', 'GET, POST');
-        return send(reply, negotiate(request.headers.accept, false), 405, bistroErrorBody(new BistroError('method_not_allowed', 'GraphQL answers GET and POST.')));
+        return send(reply, negotiate(request.headers.accept, false), 405, bistroErrorBody(methodNotAllowed(reply, ['GET', 'POST'], 'GraphQL answers GET and POST.')));
       },
     });
   });

@@ -1,6 +1,7 @@
 /** Errors as RFC 9457 problem details: the catalogue code plus per-field errors as JSON Pointers. */
 import type { FastifyReply } from 'fastify';
 import { type BistroError, errorCatalogue, type WireFieldError, wireFieldErrors } from '../../core/core.ts';
+import { challengeIfUnauthorized } from './http-rules.ts';
 
 export interface Problem {
   type: string;
@@ -25,7 +26,7 @@ export function toProblem(error: BistroError, instance?: string): Problem {
 }
 
 export function sendProblem(reply: FastifyReply, error: BistroError): FastifyReply {
-  if (error.code === 'unauthorized') reply.header('www-authenticate', 'Bearer realm="bistro"');
+  challengeIfUnauthorized(reply, error);
   return reply
     .code(error.status)
     .header('content-type', 'application/problem+json; charset=utf-8')

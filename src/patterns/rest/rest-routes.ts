@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TObject } from '@sinclair/typebox';
 import { anonymous, type AnswerSlot, type AnyOperation, BistroError, type Core, type HttpMethod, invalid, type RestBinding } from '../../core/core.ts';
+import { methodNotAllowed } from '../http/http-rules.ts';
 import { sendProblem } from '../http/problem.ts';
 import { anyTagMatches, etagFor, tagFromEtag } from './etag.ts';
 
@@ -174,12 +175,12 @@ export function registerRestRoutes(app: FastifyInstance, core: Core): void {
   for (const [path, has] of allowed) {
     const lacking = methods.filter((method) => !has.includes(method));
     if (lacking.length === 0) continue;
-    const allow = [...has, ...(has.includes('GET') ? ['HEAD'] : [])].join(', ');
+    const allow = [...has, ...(has.includes('GET') ? ['HEAD'] : [])];
     app.route({
       method: lacking,
       url: toFastifyPath(path),
       handler: (request, reply) =>
-        sendProblem(reply.header('allow', allow), new BistroError('method_not_allowed', `${request.method} is not allowed here; use ${allow}.`)),
+        sendProblem(reply, methodNotAllowed(reply, allow, `${request.method} is not allowed here; use ${allow.join(', ')}.`)),
     });
   }
 }

@@ -3,7 +3,9 @@
  * the reply, or 204 when the specification says nothing is sent (notifications only).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { anonymous, BistroError, type Core } from '../../core/core.ts';
+import type { BistroError} from '../../core/core.ts';
+import { anonymous, type Core } from '../../core/core.ts';
+import { methodNotAllowed, requireJsonBody } from '../http/http-rules.ts';
 import { toBistroError } from '../http/errors.ts';
 import { createRpcDispatcher, stringifyReply, type PrincipalSource, type RpcContext, type RpcReply } from './rpc-dispatcher.ts';
 import { toRpcError } from './rpc-errors.ts';
@@ -64,10 +66,7 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, { maxBat
 
     // Not an async handler: a kept answer is sent before this returns, with no promise to settle.
     scope.post('/rpc', (request, reply) => {
-      const contentType = request.headers['content-type'];
-      if (contentType !== json && contentType !== 'application/json' && contentType?.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
-        throw new BistroError('unsupported_media_type', `Send application/json, not ${contentType ?? 'nothing'}.`);
-      }
+      requireJsonBody(request.headers['content-type'], 'JSON-RPC');
       const authorization = request.headers.authorization;
       const known = authorization === undefined || authorization === '';
       const text = typeof request.body === 'string' ? request.body : '';
@@ -90,7 +89,7 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, { maxBat
     scope.route({
       method: ['GET', 'PUT', 'PATCH', 'DELETE'],
       url: '/rpc',
-      handler: (request, reply) => sendEnvelopeError(reply.header('allow', 'POST'), new BistroError('method_not_allowed', `JSON-RPC is POST /rpc, not ${request.method}.`)),
+      handler: (request, reply) => sendEnvelopeError(reply, methodNotAllowed(reply, ['POST'], `JSON-RPC is POST /rpc, not ${request.method}.`)),
     });
   });
 }
