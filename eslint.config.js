@@ -32,8 +32,8 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'off',
     },
   },
-  // Rules on our own modules are regular expressions: gitignore-style `group` globs never match a
-  // path that starts with `../`, so rules written as `**/store/**` silently checked nothing.
+  // Rules on our own modules are regular expressions over the import path as written, so each says
+  // exactly which relative paths it refuses; test/architecture.test.ts checks every layer with them.
   layer(['src/domain/**'], [
     { regex: '^\\.\\./', message: 'src/domain is pure: nothing outside the domain.' },
     { group: ['node:*', 'fastify', 'kysely', 'better-sqlite3', 'pg', 'ioredis'], message: 'src/domain is pure: no I/O.' },

@@ -60,5 +60,5 @@ export function changesSubject(type: EventType): boolean {
 }
 
 export function statusEventType(status: OrderStatus): EventType {
-  return status === 'placed' ? 'order.placed' : `order.${status}`;
+  return `order.${status}`;
 }
