@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../src/core/core.ts';
-import type { CloudEvent } from '../../src/domain/events.ts';
+import { createFeed } from '../../src/core/feed.ts';
+import type { CloudEvent, LoggedEvent } from '../../src/domain/events.ts';
 import type { Principal } from '../../src/domain/roles.ts';
 import type { Store } from '../../src/core/store.ts';
 import { seedMenuOnce } from '../../src/core/seed-menu.ts';
@@ -121,4 +122,51 @@ test('a subscriber that throws is logged and does not stop the others', async ()
   await core.invoke('menu.update', { id: 'lemonade', name: 'Lemonade', category: 'drinks', priceCents: 370 }, { id: 'admin', role: 'admin', name: 'admin' });
   assert.deepEqual(received, ['menu.item.updated'], 'the second subscriber still got the event');
   assert.deepEqual(logged, ['feed subscriber'], 'the failure was logged once');
+});
+
+test('catching up pages through the log in batches and delivers each event once, in order', async () => {
+  const elsewhere = await openNode();
+  const store = await createSqliteStore({ file });
+  opened.push(store);
+  let reads = 0;
+  const read = store.events.read.bind(store.events);
+  store.events.read = (query) => {
+    reads++;
+    return read(query);
+  };
+  const feed = createFeed({ store, logError: (error) => assert.fail(String(error)), readBatch: 2 });
+  await feed.start();
+  const start = feed.head();
+  const seen: number[] = [];
+  const staff: Principal = { id: 'admin', role: 'admin', name: 'admin' };
+  const stop = feed.subscribe({ principal: staff, types: [] }, (event) => seen.push(Number(event.sequence)));
+  for (const price of [401, 402, 403, 404, 405]) {
+    await elsewhere.core.invoke('menu.update', { id: 'lemonade', name: 'Lemonade', category: 'drinks', priceCents: price }, staff);
+  }
+  const head = elsewhere.core.feed.head();
+  feed.ring(head);
+  await waitFor(() => seen.length === 5);
+  feed.ring(head - 1);
+  feed.ring(head);
+  stop();
+  assert.deepEqual(seen, [start + 1, start + 2, start + 3, start + 4, start + 5], 'every event once, in order (an empty type list means all types)');
+  assert.equal(reads, 3, 'five events read two at a time: three reads, and an old or repeated bell reads nothing');
+  assert.equal(feed.head(), head, 'the head follows the bell');
+});
+
+test('a removed subscriber hears nothing more, and a commit the feed already knows is not delivered twice', async () => {
+  const { core } = await openNode();
+  const staff: Principal = { id: 'admin', role: 'admin', name: 'admin' };
+  const first: string[] = [];
+  const second: string[] = [];
+  const stopFirst = core.feed.subscribe({ principal: staff }, (event) => first.push(event.type));
+  core.feed.subscribe({ principal: staff }, (event) => second.push(event.type));
+  const published: LoggedEvent[] = [];
+  core.onCommit((events) => published.push(...events));
+  await core.invoke('menu.update', { id: 'lemonade', name: 'Lemonade', category: 'drinks', priceCents: 410 }, staff);
+  stopFirst();
+  await core.invoke('menu.update', { id: 'lemonade', name: 'Lemonade', category: 'drinks', priceCents: 411 }, staff);
+  core.feed.publish(published);
+  assert.deepEqual(first, ['menu.item.updated'], 'the removed subscriber got only the first change');
+  assert.deepEqual(second, ['menu.item.updated', 'menu.item.updated'], 'the other got both, and the replayed publish added nothing');
 });
