@@ -2,6 +2,15 @@
  * The core's public surface: what every pattern is handed, and all it may import (lint enforces
  * it). Patterns see the domain through here too, so what they depend on is this one list.
  */
+import { createAnswerCache, type AnswerCache } from './answer-cache.ts';
+import { createAuthenticator, type Authenticator } from './auth.ts';
+import { createCatalogue, type Catalogue } from './catalogue.ts';
+import { createFeed, type Feed } from './feed.ts';
+import { createInvoker, type CommitListener, type Invoke } from './invoke.ts';
+import type { AnyOperation } from './operation.ts';
+import type { Store } from './store.ts';
+
+// What patterns may use, from the core and the domain.
 export type { AnswerCache, AnswerSlot } from './answer-cache.ts';
 export type { Catalogue, CatalogueEntry } from './catalogue.ts';
 export { changesSince } from './change-tag.ts';
@@ -14,13 +23,6 @@ export type { CloudEvent, EventType } from '../domain/events.ts';
 export type { MenuItem } from '../domain/menu.ts';
 export type { Order, OrderItem } from '../domain/order.ts';
 export { anonymous, type Principal } from '../domain/roles.ts';
-import { createAnswerCache, type AnswerCache } from './answer-cache.ts';
-import { createAuthenticator, type Authenticator } from './auth.ts';
-import { createCatalogue, type Catalogue } from './catalogue.ts';
-import { createFeed, type Feed } from './feed.ts';
-import { createInvoker, type CommitListener, type Invoke } from './invoke.ts';
-import type { AnyOperation } from './operation.ts';
-import type { Store } from './store.ts';
 
 export interface Core {
   catalogue: Catalogue;
