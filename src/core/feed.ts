@@ -40,7 +40,7 @@ export interface FeedFilter {
 export type FeedListener = (event: CloudEvent) => void;
 
 export interface Feed {
-  /** Sets the head from the log, so a node that restarts does not believe the log is empty. */
+  /** Sets the head from the log, so a node that restarts does not believe the log is empty. Call once, before anything commits. */
   start(): Promise<void>;
   /** The highest sequence this node has heard of: it changes whenever the log grows. */
   head(): number;
@@ -120,10 +120,8 @@ export function createFeed({ store, logError, readBatch = 500 }: FeedDeps): Feed
 
   return {
     async start() {
-      const last = await store.events.lastSequence();
-      if (last > known) known = last;
-      if (last > delivered) delivered = last;
-      for (const sequence of pending.keys()) if (sequence <= delivered) pending.delete(sequence);
+      known = delivered = await store.events.lastSequence();
+      pending.clear();
     },
     head: () => known,
     publish(events) {

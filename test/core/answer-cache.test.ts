@@ -89,3 +89,25 @@ test('a pattern slot keeps a value only if the log has not grown since its read 
   grow();
   assert.equal(slot.get('k'), undefined, 'and dropped when the log grows again');
 });
+
+test('a slot keeps a bounded number of answers: a full slot is emptied, so junk keys cannot grow memory', () => {
+  const { cache } = setup();
+  const slot = cache.slot<number>();
+  const head = cache.head();
+  for (let index = 0; index < 256; index++) slot.set(`key-${index}`, index, head);
+  assert.equal(slot.get('key-0'), 0, 'the first 256 answers are kept');
+  slot.set('key-256', 256, head);
+  assert.equal(slot.get('key-0'), undefined, 'the 257th empties the slot first');
+  assert.equal(slot.get('key-256'), 256, 'and is kept itself');
+});
+
+test('an answer made before the log grew is refused by the slot itself', () => {
+  const { cache, grow } = setup();
+  const slot = cache.slot<string>();
+  const readAt = cache.head();
+  grow();
+  slot.set('menu', 'stale', readAt);
+  assert.equal(slot.get('menu'), undefined, 'the stale answer is not kept');
+  slot.set('menu', 'fresh', cache.head());
+  assert.equal(slot.get('menu'), 'fresh', 'an answer made at the current head is');
+});

@@ -144,14 +144,63 @@ test('catching up pages through the log in batches and delivers each event once,
     await elsewhere.core.invoke('menu.update', { id: 'lemonade', name: 'Lemonade', category: 'drinks', priceCents: price }, staff);
   }
   const head = elsewhere.core.feed.head();
+  // Two bells at once: one catch-up runs at a time, so nothing is delivered twice.
+  feed.ring(start + 1);
   feed.ring(head);
   await waitFor(() => seen.length === 5);
+  assert.equal(feed.head(), head, 'the head follows the bell');
   feed.ring(head - 1);
+  assert.equal(feed.head(), head, 'an old bell never moves the head back');
   feed.ring(head);
   stop();
   assert.deepEqual(seen, [start + 1, start + 2, start + 3, start + 4, start + 5], 'every event once, in order (an empty type list means all types)');
   assert.equal(reads, 3, 'five events read two at a time: three reads, and an old or repeated bell reads nothing');
-  assert.equal(feed.head(), head, 'the head follows the bell');
+});
+
+test('a bell for less than the log holds delivers the whole batch it read, and moves the head that far', async () => {
+  const elsewhere = await openNode();
+  const store = await createSqliteStore({ file });
+  opened.push(store);
+  const feed = createFeed({ store, logError: (error) => assert.fail(String(error)), readBatch: 10 });
+  await feed.start();
+  const start = feed.head();
+  const staff: Principal = { id: 'admin', role: 'admin', name: 'admin' };
+  const seen: number[] = [];
+  feed.subscribe({ principal: staff }, (event) => seen.push(Number(event.sequence)));
+  for (const price of [421, 422, 423]) await elsewhere.core.invoke('menu.update', { id: 'lemonade', name: 'Lemonade', category: 'drinks', priceCents: price }, staff);
+  feed.ring(start + 1);
+  await waitFor(() => seen.length === 3);
+  assert.deepEqual(seen, [start + 1, start + 2, start + 3], 'the later events came with the same read');
+  assert.equal(feed.head(), start + 3, 'and the head knows them');
+});
+
+test('a bell beyond the log reads nothing forever: local commits still arrive, and a failed read is logged', async () => {
+  const store = await createSqliteStore({ file });
+  opened.push(store);
+  const logged: string[] = [];
+  let failNextRead = false;
+  const read = store.events.read.bind(store.events);
+  store.events.read = (query) => {
+    if (failNextRead) {
+      failNextRead = false;
+      return Promise.reject(new Error('the log does not answer'));
+    }
+    return read(query);
+  };
+  const core = createCore({ store, operations, adminToken: 'feed-admin', logError: (_error, where) => logged.push(where) });
+  await core.start();
+  const staff: Principal = { id: 'admin', role: 'admin', name: 'admin' };
+  const seen: string[] = [];
+  core.feed.subscribe({ principal: staff }, (event) => seen.push(event.sequence));
+  const head = core.feed.head();
+  failNextRead = true;
+  core.feed.ring(head + 1);
+  await waitFor(() => logged.length === 1);
+  assert.deepEqual(logged, ['feed catching up with the log'], 'the failed read is logged, not thrown');
+  core.feed.ring(head + 100);
+  await core.invoke('menu.update', { id: 'lemonade', name: 'Lemonade', category: 'drinks', priceCents: 430 }, staff);
+  await waitFor(() => seen.length === 1);
+  assert.deepEqual(seen, [String(head + 1)], 'the local commit was delivered though the bell promised more');
 });
 
 test('a removed subscriber hears nothing more, and a commit the feed already knows is not delivered twice', async () => {
@@ -166,7 +215,9 @@ test('a removed subscriber hears nothing more, and a commit the feed already kno
   await core.invoke('menu.update', { id: 'lemonade', name: 'Lemonade', category: 'drinks', priceCents: 410 }, staff);
   stopFirst();
   await core.invoke('menu.update', { id: 'lemonade', name: 'Lemonade', category: 'drinks', priceCents: 411 }, staff);
+  const head = core.feed.head();
   core.feed.publish(published);
+  assert.equal(core.feed.head(), head, 'publishing old events never moves the head back');
   assert.deepEqual(first, ['menu.item.updated'], 'the removed subscriber got only the first change');
   assert.deepEqual(second, ['menu.item.updated', 'menu.item.updated'], 'the other got both, and the replayed publish added nothing');
 });

@@ -15,6 +15,7 @@ test('a field with a default, an optional field and an unknown one need not be s
   assert.equal(mustSend(schema, 'note'), false, 'optional');
   assert.equal(mustSend(schema, 'nothing'), false, 'not a field at all');
   assert.equal(mustSend({}, 'id'), false, 'a schema with no required list requires nothing');
+  assert.equal(mustSend({ required: ['id'] }, 'id'), true, 'a required field of a schema that lists no properties');
 });
 
 test('a plain schema is the same JSON Schema without TypeBox symbols', () => {
