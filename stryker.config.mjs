@@ -40,13 +40,16 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  // 97.6% on 2026-11-30 with the equivalents below; under 90 the run fails, so a gap cannot slip by.
+  // 2026-11-30: a full run scored 88.4% (705 mutants) once the feed and answer cache joined; after the
+  // tests that followed, those files re-run give 95.3% overall (656 of 688). Under 90 the run fails.
   thresholds: { high: 90, low: 80, break: 90 },
 };
 
 /*
- * Equivalent mutants: the survivors left on purpose (12 of 507 on 2026-11-30). Line numbers are
- * of that day; a new survivor not in this list is a gap in the tests.
+ * Equivalent mutants: the survivors left on purpose (11 of them on 2026-11-30). Line numbers are
+ * of that day; a new survivor not in this list is a gap in the tests. Not yet sorted: the 12
+ * survivors left in feed.ts (mostly `pending` bookkeeping whose only effect is memory) and the 7 in
+ * answer-cache.ts (deepFreeze guards, the isShared memo), and 2 in error-table.ts: see the report.
  *
  * src/core/idempotency.ts:18, canonicalJson's key comparator `a < b ? -1 : a > b ? 1 : 0`
  *   - `a <= b ? -1`, `a >= b ? 1`, `a > b` → `true`: an object's keys are unique, so the comparator
