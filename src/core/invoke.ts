@@ -31,7 +31,7 @@ export interface InvokeResult {
    * The change tag of the one resource the operation read or changed: the sequence of the last
    * event that changed it, as it was when this answer was made (a replay repeats the first one's). Absent for lists.
    */
-  tag?: number;
+  tag?: number | undefined;
 }
 
 export type Invoke = (name: string, input: unknown, principal: Principal, options?: InvokeOptions) => Promise<InvokeResult>;
@@ -102,8 +102,7 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
     // which costs a client one extra download, never a wrong "not modified".
     const subject = operation.subjectOf?.(input, undefined);
     const tag = subject === undefined ? undefined : await store.events.lastChangeOf(subject);
-    const output = await operation.handler(context, input);
-    return tag === undefined ? { output, replayed: false } : { output, replayed: false, tag };
+    return { output: await operation.handler(context, input), replayed: false, tag };
   }
 
   return async function invoke(name, rawInput, principal, options = {}) {
@@ -134,7 +133,7 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
     const key = operation.idempotent ? (input['idempotencyKey'] as string | undefined) : undefined;
     if (key !== undefined) {
       const claim = await claimKey(store, principal.id, key, name, requestHash(name, input), now);
-      if (claim.kind === 'replay') return claim.tag === null ? { output: claim.output, replayed: true } : { output: claim.output, replayed: true, tag: claim.tag };
+      if (claim.kind === 'replay') return { output: claim.output, replayed: true, tag: claim.tag ?? undefined };
     }
 
     let committed: { output: unknown; appended: LoggedEvent[]; tag: number | undefined };
@@ -142,8 +141,8 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
       committed = await store.transaction(async (session) => {
         const events: NewEvent[] = [];
         const output = await operation.handler(context(session, events), input);
+        const subject = operation.subjectOf?.(input, output);
         if (options.ifMatch !== undefined) {
-          const subject = operation.subjectOf?.(input, output);
           if (subject === undefined) throw new Error(`${name} names no resource, so it cannot honour If-Match`);
           // Before this command's own events are appended: the tag the resource had when the change began.
           if ((await session.events.lastChangeOf(subject)) !== options.ifMatch) {
@@ -151,7 +150,6 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
           }
         }
         const appended = await session.events.append(events.map((event) => toAppend(event, nowIso)));
-        const subject = operation.subjectOf?.(input, output);
         const tag = subject === undefined ? undefined : await tagAfterCommit(session, subject, appended);
         if (key !== undefined) await completeKey(session, principal.id, key, output, tag);
         return { output, appended, tag };
@@ -162,6 +160,6 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
     }
     // Past this point the write is durable: nothing below may turn it into an error.
     notify(committed.appended);
-    return committed.tag === undefined ? { output: committed.output, replayed: false } : { output: committed.output, replayed: false, tag: committed.tag };
+    return { output: committed.output, replayed: false, tag: committed.tag };
   };
 }
