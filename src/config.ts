@@ -34,6 +34,22 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** "Did you mean …?" in GraphQL errors. @default true only when NODE_ENV=development */
   graphqlSuggestions: boolean;
+  /** Longest a long poll may be held (`Prefer: wait=N`, `?wait=N`). @default 60 s */
+  maxWaitSeconds: number;
+  /** How often an idle SSE stream gets a comment line. @default 15000 ms — below the usual 30 s proxy idle timeout */
+  sseHeartbeatMs: number;
+  /** How often a WebSocket peer is pinged; one that has not answered the last ping is closed. @default 25000 ms — below the usual 30 s proxy idle timeout */
+  wsHeartbeatMs: number;
+  /** Largest WebSocket message a client may send. @default 65536 bytes, as the HTTP body limit */
+  wsMaxMessageBytes: number;
+  /** Open WebSockets (`/ws` and GraphQL subscriptions together) one principal may hold; anonymous ones are counted per address. @default 20 */
+  wsMaxConnectionsPerPrincipal: number;
+  /** Unsent bytes a stream (WebSocket or SSE) may hold for a slow client before it is closed with its last sequence. @default 1048576 bytes */
+  maxBufferedBytes: number;
+  /** Origins allowed to open a WebSocket, or empty for same-origin only; clients that send no Origin (not browsers) are let in. @default same-origin */
+  wsAllowedOrigins: string[];
+  /** Events the log keeps; cursors older than what is kept are answered "resync required". @default 0 — keep everything */
+  keepEvents: number;
   /** @default info */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -92,6 +108,14 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     graphqlMaxCost: integer('BISTRO_GRAPHQL_MAX_COST', env['BISTRO_GRAPHQL_MAX_COST'], 20_000, 1, 10_000_000),
     graphqlIntrospection: onOff('BISTRO_GRAPHQL_INTROSPECTION', env['BISTRO_GRAPHQL_INTROSPECTION'], true),
     graphqlSuggestions: onOff('BISTRO_GRAPHQL_SUGGESTIONS', env['BISTRO_GRAPHQL_SUGGESTIONS'], env['NODE_ENV'] === 'development'),
+    maxWaitSeconds: integer('BISTRO_MAX_WAIT_SECONDS', env['BISTRO_MAX_WAIT_SECONDS'], 60, 1, 600),
+    sseHeartbeatMs: integer('BISTRO_SSE_HEARTBEAT_MS', env['BISTRO_SSE_HEARTBEAT_MS'], 15_000, 10, 600_000),
+    wsHeartbeatMs: integer('BISTRO_WS_HEARTBEAT_MS', env['BISTRO_WS_HEARTBEAT_MS'], 25_000, 10, 600_000),
+    wsMaxMessageBytes: integer('BISTRO_WS_MAX_MESSAGE_BYTES', env['BISTRO_WS_MAX_MESSAGE_BYTES'], 65_536, 128, 10_485_760),
+    wsMaxConnectionsPerPrincipal: integer('BISTRO_WS_MAX_CONNECTIONS_PER_PRINCIPAL', env['BISTRO_WS_MAX_CONNECTIONS_PER_PRINCIPAL'], 20, 1, 1_000_000),
+    maxBufferedBytes: integer('BISTRO_MAX_BUFFERED_BYTES', env['BISTRO_MAX_BUFFERED_BYTES'], 1_048_576, 1024, 1_073_741_824),
+    wsAllowedOrigins: (env['BISTRO_WS_ORIGINS'] ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
+    keepEvents: integer('BISTRO_EVENT_RETENTION', env['BISTRO_EVENT_RETENTION'], 0, 0, 1_000_000_000),
     logLevel: oneOf('BISTRO_LOG_LEVEL', env['BISTRO_LOG_LEVEL'], ['fatal', 'error', 'warn', 'info', 'debug', 'silent'], 'info'),
   };
 }

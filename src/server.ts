@@ -45,6 +45,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     store,
     operations,
     adminToken,
+    keepEvents: config.keepEvents,
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     logError: (error, where) => (logSink.app ? logSink.app.log.error({ err: error }, where) : console.error(where, error)),
   });
@@ -53,6 +54,11 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
 
   const app = createHttpApp(core, { bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel });
   logSink.app = app;
+  // Fastify has stopped accepting by now (new requests get 503); parked requests are answered at once.
+  app.addHook('preClose', (done) => {
+    core.stop();
+    done();
+  });
   registerRestRoutes(app, core);
   await registerGraphqlRoutes(app, core, config);
   await registerRpcHttp(app, core, { maxBatch: config.rpcMaxBatch, version });

@@ -8,13 +8,16 @@ import { createCatalogue, type Catalogue } from './catalogue.ts';
 import { createFeed, type Feed } from './feed.ts';
 import { createInvoker, type CommitListener, type Invoke } from './invoke.ts';
 import type { AnyOperation } from './operation.ts';
+import type { Principal } from '../domain/roles.ts';
+import { pruneAfterCommits } from './retention.ts';
 import type { Store } from './store.ts';
 
 // What patterns may use, from the core and the domain.
 export type { AnswerCache, AnswerSlot } from './answer-cache.ts';
 export type { Catalogue, CatalogueEntry } from './catalogue.ts';
 export { changesSince } from './change-tag.ts';
-export type { Feed, FeedFilter, FeedListener } from './feed.ts';
+export type { Feed, FeedFilter, FeedListener, FeedPage, Following, FollowHandlers, Parked, WaitEnd, WaitOptions } from './feed.ts';
+export { formatCursor, parseCursor } from './cursor.ts';
 export type { CommitListener, Invoke, InvokeOptions, InvokeResult } from './invoke.ts';
 export { mustSend, plainSchema, type JsonObject } from './json-schema.ts';
 export type { AnyOperation, GraphqlBinding, HttpMethod, RestBinding } from './operation.ts';
@@ -23,6 +26,9 @@ export type { CloudEvent, EventType } from '../domain/events.ts';
 export type { MenuItem } from '../domain/menu.ts';
 export type { Order, OrderItem } from '../domain/order.ts';
 export { anonymous, type Principal } from '../domain/roles.ts';
+
+/** The core itself, when it follows the feed for its own bookkeeping. */
+const system: Principal = { id: 'system', role: 'admin', name: 'system' };
 
 export interface Core {
   catalogue: Catalogue;
@@ -35,6 +41,10 @@ export interface Core {
   start(): Promise<void>;
   /** Ready-made answers for shared reads, kept until the log grows; every pattern reads through it. */
   answers: AnswerCache;
+  /** Tells `listener` the id of every principal whose key is revoked (on any node): its open connections must close. */
+  onRevoke(listener: (principalId: string) => void): () => void;
+  /** Shutting down: parked requests are answered and follows end at once (the feed closes). */
+  stop(): void;
   /** Throws when the node cannot serve (the database does not answer). */
   checkReady(): Promise<void>;
   /** The node's clock: every invocation reads it once. */
@@ -49,16 +59,26 @@ export interface CoreOptions {
   clock?: () => Date;
   /** Where failures that must not fail a request go (a commit listener that threw). @default console.error */
   logError?: (error: unknown, where: string) => void;
+  /** Events the log keeps; older ones are pruned and their cursors answered `resync_required`. @default 0 — keep everything */
+  keepEvents?: number;
 }
 
-export function createCore({ store, operations, adminToken, clock = () => new Date(), logError = (error, where) => console.error(where, error) }: CoreOptions): Core {
+export function createCore({ store, operations, adminToken, clock = () => new Date(), logError = (error, where) => console.error(where, error), keepEvents = 0 }: CoreOptions): Core {
   const catalogue = createCatalogue(operations);
   const feed = createFeed({ store, logError });
   // The feed listens first, so every other listener can rely on the feed already knowing the commit.
   const commitListeners: CommitListener[] = [(events) => feed.publish(events)];
+  if (keepEvents > 0) commitListeners.push(pruneAfterCommits(store, keepEvents, logError));
   const invoke = createInvoker({ store, catalogue, commitListeners, logError, clock });
   const authenticator = createAuthenticator(store, adminToken);
   const answers = createAnswerCache(feed, catalogue, invoke);
+  // Revocations travel as events, so every node hears of them the way it hears of any change.
+  const revokeListeners = new Set<(principalId: string) => void>();
+  feed.subscribe({ principal: system, types: ['key.revoked'] }, (event) => {
+    const { id } = event.data as { id: string };
+    authenticator.forget(id);
+    for (const listener of revokeListeners) listener(id);
+  });
   return {
     catalogue,
     invoke,
@@ -72,7 +92,12 @@ export function createCore({ store, operations, adminToken, clock = () => new Da
         if (index > 0) commitListeners.splice(index, 1);
       };
     },
+    onRevoke(listener) {
+      revokeListeners.add(listener);
+      return () => revokeListeners.delete(listener);
+    },
     start: () => feed.start(),
+    stop: () => feed.close(),
     checkReady: () => store.ping(),
     clock,
   };

@@ -5,6 +5,7 @@
  * subscribers, never once per subscriber. Subscribers get events in sequence order, without gaps,
  * sorted out in memory by the one visibility rule.
  */
+import { BistroError } from '../domain/errors.ts';
 import type { CloudEvent, EventType, LoggedEvent } from '../domain/events.ts';
 import type { Principal } from '../domain/roles.ts';
 import { formatCursor } from './cursor.ts';
@@ -23,9 +24,22 @@ export interface FeedQuery {
   limit: number;
 }
 
+/** The answer to a cursor the log no longer reaches: never a silent gap. */
+export function resyncRequired(after: number, floor: number, head: number): BistroError {
+  return new BistroError(
+    'resync_required',
+    `Events after ${after} up to ${floor} are no longer kept. Read the current state (GET /menu, GET /orders) and follow from cursor ${head}.`,
+    [],
+    { head: formatCursor(head), snapshot: '/orders' },
+  );
+}
+
 /** One page of the events `principal` may see after the cursor, read from the log. */
-export async function readEvents(store: StoreSession, principal: Principal, { after, types, limit }: FeedQuery): Promise<FeedPage> {
+export async function readEvents(store: Pick<StoreSession, 'events'>, principal: Principal, { after, types, limit }: FeedQuery): Promise<FeedPage> {
   const items = (await store.events.read({ after, types, audiences: audiencesFor(principal), limit })).map(({ event }) => event);
+  // Checked after the read: a prune between the two cannot hand out a page with a hole in it.
+  const floor = await store.events.floor();
+  if (after < floor) throw resyncRequired(after, floor, await store.events.lastSequence());
   const last = items.at(-1);
   return { items, nextCursor: last ? last.sequence : formatCursor(after) };
 }
@@ -35,12 +49,47 @@ export interface FeedFilter {
   principal: Principal;
   /** Only these types; all when absent or empty. */
   types?: readonly EventType[] | undefined;
+  /** Only events about this resource (`orders/ord_…`). */
+  subject?: string | undefined;
 }
 
 export type FeedListener = (event: CloudEvent) => void;
 
+/** Why a wait ended: something arrived, the time ran out, the client left, or the node is shutting down. */
+export type WaitEnd = 'event' | 'timeout' | 'aborted' | 'closing';
+
+export interface WaitOptions {
+  /** The client went away: the wait ends at once and leaves nothing behind. */
+  signal?: AbortSignal | undefined;
+  timeoutMs: number;
+}
+
+/** A client parked on the feed: it hears every event its filter lets through from the moment it parked. */
+export interface Parked {
+  /** 'event' once an event heard since parking satisfies `predicate` (at once if one already has). */
+  until(predicate: (event: CloudEvent) => boolean): Promise<WaitEnd>;
+  /** The events heard so far (at most the park's `keep`), in order. */
+  heard(): readonly CloudEvent[];
+  /** Removes the listener and the timer; safe to call twice. Always call it. */
+  end(): void;
+}
+
+export interface FollowHandlers {
+  /** Every event the filter lets through after the cursor, in order, each once. */
+  onEvent(event: CloudEvent): void;
+  /** Called once if the feed ends the follow: the node is shutting down. */
+  onEnd(reason: 'closing'): void;
+}
+
+export interface Following {
+  /** The last sequence handed to `onEvent`, or the starting cursor: where a client resumes. */
+  position(): number;
+  /** Stops the follow; `onEvent` is not called again. */
+  close(): void;
+}
+
 export interface Feed {
-  /** Sets the head from the log, so a node that restarts does not believe the log is empty. Call once, before anything commits. */
+  /** Sets the head and floor from the log, so a node that restarts does not believe the log is empty. Call once, before anything commits. */
   start(): Promise<void>;
   /** The highest sequence this node has heard of: it changes whenever the log grows. */
   head(): number;
@@ -50,6 +99,16 @@ export interface Feed {
   ring(sequence: number): void;
   /** Calls `listener` for every later event `filter` lets through, until the returned function is called. */
   subscribe(filter: FeedFilter, listener: FeedListener): () => void;
+  /** One page of what `filter` lets through after the cursor; `resync_required` when the cursor is below the retained log. */
+  read(after: number, filter: FeedFilter, limit: number): Promise<FeedPage>;
+  /** As `read`, but when the page would be empty, waits for the first visible event (or the end of the wait: an empty page). */
+  wait(after: number, filter: FeedFilter, limit: number, options: WaitOptions): Promise<FeedPage>;
+  /** Starts hearing events now (keeping the last `keep`), to be asked about once the caller knows what it waits for. */
+  park(filter: FeedFilter, options: WaitOptions & { keep?: number }): Parked;
+  /** The backlog after the cursor from the log, then live events, with no gap and no repeat. Rejects (before any `onEvent`) on a bad cursor. */
+  follow(after: number, filter: FeedFilter, handlers: FollowHandlers): Promise<Following>;
+  /** Shutting down: every wait ends at once ('closing'), every follow ends, and new ones end as they start. */
+  close(): void;
 }
 
 export interface FeedDeps {
@@ -65,6 +124,15 @@ interface Subscriber {
   listener: FeedListener;
 }
 
+function passes({ principal, types, subject }: FeedFilter, { event, audience }: LoggedEvent): boolean {
+  if (!canSee(principal, audience)) return false;
+  if (types && types.length > 0 && !types.includes(event.type)) return false;
+  return subject === undefined || event.subject === subject;
+}
+
+/** Live events a follow holds while it catches up from the log; past it they are dropped and read again. */
+const catchUpBufferLimit = 10_000;
+
 export function createFeed({ store, logError, readBatch = 500 }: FeedDeps): Feed {
   let known = 0;
   let delivered = 0;
@@ -72,13 +140,15 @@ export function createFeed({ store, logError, readBatch = 500 }: FeedDeps): Feed
   const pending = new Map<number, LoggedEvent>();
   const subscribers = new Set<Subscriber>();
   let pumping = false;
+  let closed = false;
+  /** What to do for each open wait and follow when the node shuts down. */
+  const onClose = new Set<() => void>();
 
-  function fanOut({ event, audience }: LoggedEvent): void {
+  function fanOut(logged: LoggedEvent): void {
     for (const { filter, listener } of subscribers) {
-      if (!canSee(filter.principal, audience)) continue;
-      if (filter.types && filter.types.length > 0 && !filter.types.includes(event.type)) continue;
+      if (!passes(filter, logged)) continue;
       try {
-        listener(event);
+        listener(logged.event);
       } catch (error) {
         logError(error, 'feed subscriber');
       }
@@ -118,6 +188,57 @@ export function createFeed({ store, logError, readBatch = 500 }: FeedDeps): Feed
     }
   }
 
+  function subscribe(filter: FeedFilter, listener: FeedListener): () => void {
+    const subscriber = { filter, listener };
+    subscribers.add(subscriber);
+    return () => subscribers.delete(subscriber);
+  }
+
+  /** A subject filter is not a query the log answers; it is applied here, to whole pages. */
+  async function readPage(after: number, filter: FeedFilter, limit: number): Promise<{ page: FeedPage; full: boolean }> {
+    const page = await readEvents(store, filter.principal, { after, types: filter.types, limit });
+    const full = page.items.length === limit;
+    if (filter.subject === undefined) return { page, full };
+    return { page: { items: page.items.filter((event) => event.subject === filter.subject), nextCursor: page.nextCursor }, full };
+  }
+
+  function park(filter: FeedFilter, { signal, timeoutMs, keep = 100 }: WaitOptions & { keep?: number }): Parked {
+    const heard: CloudEvent[] = [];
+    let predicate: ((event: CloudEvent) => boolean) | undefined;
+    let settle: ((end: WaitEnd) => void) | undefined;
+    let outcome: WaitEnd | undefined;
+    const finish = (end: WaitEnd) => {
+      if (outcome !== undefined) return;
+      outcome = end;
+      unsubscribe();
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
+      onClose.delete(closing);
+      settle?.(end);
+    };
+    const aborted = () => finish('aborted');
+    const closing = () => finish('closing');
+    const unsubscribe = subscribe(filter, (event) => {
+      if (heard.length < keep) heard.push(event);
+      if (predicate?.(event)) finish('event');
+    });
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    signal?.addEventListener('abort', aborted, { once: true });
+    onClose.add(closing);
+    if (closed) closing();
+    if (signal?.aborted) aborted();
+    return {
+      until(test) {
+        if (heard.some(test)) return Promise.resolve('event');
+        if (outcome !== undefined) return Promise.resolve(outcome);
+        predicate = test;
+        return new Promise((resolve) => (settle = resolve));
+      },
+      heard: () => heard,
+      end: aborted,
+    };
+  }
+
   return {
     async start() {
       known = delivered = await store.events.lastSequence();
@@ -138,10 +259,80 @@ export function createFeed({ store, logError, readBatch = 500 }: FeedDeps): Feed
       known = sequence;
       void pump();
     },
-    subscribe(filter, listener) {
-      const subscriber = { filter, listener };
-      subscribers.add(subscriber);
-      return () => subscribers.delete(subscriber);
+    subscribe,
+    read: async (after, filter, limit) => (await readPage(after, filter, limit)).page,
+    async wait(after, filter, limit, options) {
+      // Parked before the read: whatever commits after the read is heard, so nothing falls between.
+      const parked = park(filter, { ...options, keep: limit });
+      try {
+        const { page } = await readPage(after, filter, limit);
+        if (page.items.length > 0 || options.timeoutMs <= 0) return page;
+        const isNew = (event: CloudEvent) => Number(event.sequence) > after;
+        await parked.until(isNew);
+        const items = parked.heard().filter(isNew);
+        const last = items.at(-1);
+        return last ? { items, nextCursor: last.sequence } : page;
+      } finally {
+        parked.end();
+      }
+    },
+    park,
+    async follow(after, filter, handlers) {
+      let position = after;
+      let live = false;
+      let stopped = false;
+      let overflowed = false;
+      const held: CloudEvent[] = [];
+      const deliver = (event: CloudEvent) => {
+        const sequence = Number(event.sequence);
+        if (stopped || sequence <= position) return;
+        position = sequence;
+        handlers.onEvent(event);
+      };
+      // Subscribed before the first read, so an event committed while the backlog is read is held, not lost.
+      const unsubscribe = subscribe(filter, (event) => {
+        if (live) deliver(event);
+        else if (held.length < catchUpBufferLimit) held.push(event);
+        else overflowed = true;
+      });
+      const stop = () => {
+        stopped = true;
+        unsubscribe();
+        onClose.delete(closing);
+      };
+      const closing = () => {
+        if (stopped) return;
+        stop();
+        handlers.onEnd('closing');
+      };
+      onClose.add(closing);
+      try {
+        let cursor = after;
+        for (let caughtUp = false; !caughtUp && !stopped; ) {
+          const { page, full } = await readPage(cursor, filter, readBatch);
+          for (const event of page.items) deliver(event);
+          cursor = Number(page.nextCursor);
+          if (full) continue;
+          // Too much arrived while catching up to hold: it is all in the log, so read on from there.
+          if (overflowed) {
+            overflowed = false;
+            held.length = 0;
+            continue;
+          }
+          caughtUp = true;
+        }
+        for (const event of held.splice(0)) deliver(event);
+        live = true;
+      } catch (error) {
+        stop();
+        throw error;
+      }
+      if (closed) closing();
+      return { position: () => position, close: stop };
+    },
+    close() {
+      closed = true;
+      for (const end of [...onClose]) end();
     },
   };
 }

@@ -70,11 +70,16 @@ export interface StoreSession {
   };
   messages: {
     list(orderId: string, afterId: string | undefined, limit: number): Promise<Message[]>;
-    insert(message: Message): Promise<void>;
+    /** `senderId` is the principal who posted it; `clientId` the sender's own id for it, if any. */
+    insert(message: Message, sender: { senderId: string; clientId?: string | undefined }): Promise<void>;
+    findByClientId(orderId: string, senderId: string, clientId: string): Promise<Message | undefined>;
   };
   principals: {
     insert(principal: StoredPrincipal): Promise<void>;
     findByTokenHash(tokenHash: string): Promise<StoredPrincipal | undefined>;
+    get(id: string): Promise<StoredPrincipal | undefined>;
+    /** False when there was no such principal. */
+    delete(id: string): Promise<boolean>;
   };
   idempotency: {
     find(principalId: string, key: string): Promise<IdempotencyRecord | undefined>;
@@ -98,6 +103,10 @@ export interface StoreSession {
      * the resource's change tag. A deleted and re-created resource gets a new one.
      */
     lastChangeOf(subject: string): Promise<number>;
+    /** Events at or below this sequence were pruned (retention); 0 while the log is whole. */
+    floor(): Promise<number>;
+    /** Deletes the events at or below `through` and raises the floor to it. Run it in a transaction. */
+    prune(through: number): Promise<void>;
   };
 }
 

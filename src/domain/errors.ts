@@ -18,6 +18,7 @@ export const errorCatalogue = {
   payload_too_large: { status: 413, title: 'The body is larger than allowed.', when: 'body over `BISTRO_BODY_LIMIT_BYTES`' },
   unsupported_media_type: { status: 415, title: 'Send application/json.', when: 'a body that is not `application/json`' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request.', when: 'the key was used with a different request' },
+  resync_required: { status: 410, title: 'The cursor is older than the retained event log.', when: 'an event cursor older than the retained log (`BISTRO_EVENT_RETENTION`): read the snapshot (`/menu`, `/orders`) and continue from the `head` cursor in the answer' },
   precondition_required: { status: 428, title: 'This change needs If-Match with the ETag you read.', when: '`PATCH /orders/{id}` without If-Match' },
   rate_limited: { status: 429, title: 'Too many requests.', when: 'too many requests from you for now; `Retry-After` says when to come back' },
   internal_error: { status: 500, title: 'Something went wrong on our side.', when: 'logged with the request id; no internals are shown' },
@@ -36,13 +37,16 @@ export class BistroError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly fieldErrors: FieldError[];
+  /** Extra members a client acts on (a resync's `head` cursor); every pattern sends them beside the code. */
+  readonly details: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, detail?: string, fieldErrors: FieldError[] = []) {
+  constructor(code: ErrorCode, detail?: string, fieldErrors: FieldError[] = [], details: Record<string, string> = {}) {
     super(detail ?? errorCatalogue[code].title);
     this.name = 'BistroError';
     this.code = code;
     this.status = errorCatalogue[code].status;
     this.fieldErrors = fieldErrors;
+    this.details = details;
   }
 }
 

@@ -14,6 +14,7 @@ export const eventTypes = [
   'order.cancelled',
   'order.message.posted',
   'webhook.endpoint.disabled',
+  'key.revoked',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

@@ -1,6 +1,6 @@
 /** Getting in: guests register at their table; admins issue staff keys. Tokens are shown once and stored hashed. */
 import { Type } from '@sinclair/typebox';
-import { invalid } from '../domain/errors.ts';
+import { BistroError, invalid } from '../domain/errors.ts';
 import { adminOnly, allRoles, defineOperation } from '../core/operation.ts';
 import { hashToken, newToken } from '../core/ids.ts';
 import { Id, StaffRole, Strict } from './schemas.ts';
@@ -45,5 +45,24 @@ export const createKey = defineOperation({
     const token = newToken('bk');
     await context.store.principals.insert({ id, role, name, table: null, tokenHash: hashToken(token), createdAt: context.now });
     return { id, role, name, token };
+  },
+});
+
+export const revokeKey = defineOperation({
+  name: 'keys.revoke',
+  summary: 'Revoke a staff key (admin): its token stops working and its open connections close',
+  kind: 'command',
+  input: Strict({ id: Id }),
+  output: Type.Null(),
+  roles: adminOnly,
+  rest: { method: 'DELETE', path: '/keys/{id}', status: 204 },
+  graphql: { field: 'revokeKey' },
+  subjectOf: ({ id }) => `keys/${id}`,
+  async handler(context, { id }) {
+    const key = await context.store.principals.get(id);
+    if (!key || key.role === 'guest') throw new BistroError('not_found', `There is no staff key ${id}.`);
+    await context.store.principals.delete(id);
+    context.emit({ type: 'key.revoked', subject: `keys/${id}`, data: { id, role: key.role, name: key.name }, audience: 'staff' });
+    return null;
   },
 });

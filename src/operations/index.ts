@@ -1,6 +1,6 @@
 /** Every operation Bistro has. A pattern that serves the catalogue serves all of these. */
 import type { AnyOperation } from '../core/operation.ts';
-import { createKey, registerGuest } from './access.ts';
+import { createKey, registerGuest, revokeKey } from './access.ts';
 import { listEvents } from './events.ts';
 import { setOrderStatus } from './order-status.ts';
 import { createMenuItem, deleteMenuItem, getMenuItem, listMenu, updateMenuItem } from './menu.ts';
@@ -24,6 +24,7 @@ const all = [
   listEvents,
   registerGuest,
   createKey,
+  revokeKey,
 ] as const;
 
 export const operations: readonly AnyOperation[] = all;

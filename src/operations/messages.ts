@@ -27,16 +27,27 @@ export const sendMessage = defineOperation({
   name: 'messages.send',
   summary: 'Post a message on an order',
   kind: 'command',
-  input: Strict({ orderId: Id, text: MessageText }),
+  input: Strict({
+    orderId: Id,
+    text: MessageText,
+    clientMessageId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$', description: 'Your own id for this message: sending it again posts nothing new and answers the message already posted.' }),
+    ),
+  }),
   output: Message,
   roles: signedIn,
   rest: { method: 'POST', path: '/orders/{orderId}/messages', status: 201, location: (message: MessageModel) => `/orders/${message.orderId}/messages` },
   graphql: { field: 'sendMessage' },
-  async handler(context, { orderId, text }) {
+  async handler(context, { orderId, text, clientMessageId }) {
     const order = await loadVisibleOrder(context, orderId);
     if (text.trim() === '') throw invalid('/text', 'a message needs some text');
+    const senderId = context.principal.id;
+    if (clientMessageId !== undefined) {
+      const posted = await context.store.messages.findByClientId(orderId, senderId, clientMessageId);
+      if (posted) return posted;
+    }
     const message: MessageModel = { id: context.newId('msg'), orderId, from: authorOf(context.principal), text, at: context.now };
-    await context.store.messages.insert(message);
+    await context.store.messages.insert(message, { senderId, clientId: clientMessageId });
     context.emit({ type: 'order.message.posted', subject: orderSubject(orderId), data: message, audience: order.guestId });
     return message;
   },

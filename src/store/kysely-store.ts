@@ -79,13 +79,29 @@ const toEvent = (row: Database['events']): LoggedEvent => ({
 
 /** The event types that change their subject, as a list the query can use. */
 const changeTypes = eventTypes.filter(changesSubject);
+/** Where the log's floor is kept: events at or below it were pruned. */
+const floorKey = 'events.floor';
 
 export interface SessionOptions {
   /** Called first in every append: serialises appenders so sequences follow commit order. */
   lockEventLog(db: Db): Promise<void>;
 }
 
+const toMessage = (row: Database['messages']): Message => ({ id: row.id, orderId: row.order_id, from: row.from_role as MessageAuthor, text: row.text, at: row.at });
+
+function toStoredPrincipal(row: Database['principals']): StoredPrincipal {
+  return {
+    id: row.id,
+    role: row.role as StoredPrincipal['role'],
+    name: row.name,
+    table: row.table_no === null ? null : Number(row.table_no),
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+  };
+}
+
 export function createSession(db: Db, options: SessionOptions): StoreSession {
+  const readFloor = async () => Number((await db.selectFrom('meta').select('value').where('key', '=', floorKey).executeTakeFirst())?.value ?? 0);
   return {
     menu: {
       async list() {
@@ -148,13 +164,23 @@ export function createSession(db: Db, options: SessionOptions): StoreSession {
         let query = db.selectFrom('messages').selectAll().where('order_id', '=', orderId);
         if (afterId !== undefined) query = query.where('id', '>', afterId);
         const rows = await query.orderBy('id').limit(limit).execute();
-        return rows.map((row): Message => ({ id: row.id, orderId: row.order_id, from: row.from_role as MessageAuthor, text: row.text, at: row.at }));
+        return rows.map(toMessage);
       },
-      async insert(message) {
+      async insert(message, sender) {
         await db
           .insertInto('messages')
-          .values({ id: message.id, order_id: message.orderId, from_role: message.from, text: message.text, at: message.at })
+          .values({ id: message.id, order_id: message.orderId, from_role: message.from, text: message.text, at: message.at, sender_id: sender.senderId, client_id: sender.clientId ?? null })
           .execute();
+      },
+      async findByClientId(orderId, senderId, clientId) {
+        const row = await db
+          .selectFrom('messages')
+          .selectAll()
+          .where('order_id', '=', orderId)
+          .where('sender_id', '=', senderId)
+          .where('client_id', '=', clientId)
+          .executeTakeFirst();
+        return row && toMessage(row);
       },
     },
 
@@ -174,15 +200,15 @@ export function createSession(db: Db, options: SessionOptions): StoreSession {
       },
       async findByTokenHash(tokenHash) {
         const row = await db.selectFrom('principals').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-        if (!row) return undefined;
-        return {
-          id: row.id,
-          role: row.role as StoredPrincipal['role'],
-          name: row.name,
-          table: row.table_no === null ? null : Number(row.table_no),
-          tokenHash: row.token_hash,
-          createdAt: row.created_at,
-        };
+        return row && toStoredPrincipal(row);
+      },
+      async get(id) {
+        const row = await db.selectFrom('principals').selectAll().where('id', '=', id).executeTakeFirst();
+        return row && toStoredPrincipal(row);
+      },
+      async delete(id) {
+        const result = await db.deleteFrom('principals').where('id', '=', id).executeTakeFirst();
+        return Number(result.numDeletedRows) > 0;
       },
     },
 
@@ -291,7 +317,17 @@ export function createSession(db: Db, options: SessionOptions): StoreSession {
           .orderBy('seq', 'desc')
           .limit(1)
           .executeTakeFirst();
-        return Number(last?.seq ?? 0);
+        // Its last change was pruned: the floor is a tag no other state of it can have had since.
+        return last ? Number(last.seq) : await readFloor();
+      },
+      floor: readFloor,
+      async prune(through) {
+        await db.deleteFrom('events').where('seq', '<=', through).execute();
+        await db
+          .insertInto('meta')
+          .values({ key: floorKey, value: String(through) })
+          .onConflict((conflict) => conflict.column('key').doUpdateSet({ value: String(through) }))
+          .execute();
       },
       async lastSequence() {
         const last = await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('last')).executeTakeFirst();

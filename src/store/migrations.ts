@@ -96,6 +96,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('idempotency_keys').addColumn('response_tag', 'integer').execute();
       },
     },
+    '0004_message_client_ids': {
+      // A sender's own id for a message, so a retried send finds the message it already posted.
+      // NULLs are distinct in a unique index on both databases: messages without one never collide.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('messages').addColumn('sender_id', 'text').execute();
+        await db.schema.alterTable('messages').addColumn('client_id', 'text').execute();
+        await db.schema.createIndex('messages_client_id').unique().on('messages').columns(['order_id', 'sender_id', 'client_id']).execute();
+      },
+    },
   };
 }
 

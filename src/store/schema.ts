@@ -23,7 +23,7 @@ export interface Database {
     created_at: string;
     updated_at: string;
   };
-  messages: { id: string; order_id: string; from_role: string; text: string; at: string };
+  messages: { id: string; order_id: string; from_role: string; text: string; at: string; sender_id: string | null; client_id: string | null };
   principals: { id: string; role: string; name: string; table_no: number | null; token_hash: string; created_at: string };
   idempotency_keys: {
     principal_id: string;

@@ -16,6 +16,7 @@ const statuses: Record<ErrorCode, number> = {
   idempotency_key_in_progress: 409,
   menu_item_unavailable: 409,
   version_mismatch: 412,
+  resync_required: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,

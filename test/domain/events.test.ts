@@ -39,6 +39,7 @@ test('the event types subscribers may filter on', () => {
       'order.cancelled',
       'order.message.posted',
       'webhook.endpoint.disabled',
+      'key.revoked',
     ],
     'the published list',
   );

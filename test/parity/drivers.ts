@@ -115,6 +115,7 @@ const graphEdges = new Set(['OrderItem.menuItem', 'Order.messages']);
 export const graphqlUnshape: Record<string, (value: unknown) => unknown> = {
   'menu.list': (list) => (Array.isArray(list) ? { items: list, nextCursor: null } : list),
   'menu.delete': (deleted) => (deleted === true ? null : deleted),
+  'keys.revoke': (revoked) => (revoked === true ? null : revoked),
 };
 
 function selection(type: GraphQLOutputType): string {

@@ -242,7 +242,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'guest and kitchen talk on an order: send and list, page by page',
-    events: ['order.placed', 'order.message.posted', 'order.message.posted'],
+    events: ['order.placed', 'order.message.posted', 'order.message.posted', 'order.message.posted'],
     async run(step) {
       const guest = await step.guest();
       const { id } = await step.ok('orders.place', { items: [fishAndChips] }, guest.token);
@@ -253,6 +253,10 @@ const scenarios: Scenario[] = [
       const page = await step.ok('messages.list', { orderId: id, limit: 1 }, step.kitchen);
       assert.deepEqual(page, { items: [asked], nextCursor: asked.id });
       assert.deepEqual(await step.ok('messages.list', { orderId: id, limit: 1, cursor: page.nextCursor }, step.kitchen), { items: [answered], nextCursor: null });
+      // A retried send with the client's own id posts nothing new and answers the message already posted.
+      const first = await step.ok('messages.send', { orderId: id, text: 'And extra chips.', clientMessageId: 'c-1' }, guest.token);
+      assert.deepEqual(await step.ok('messages.send', { orderId: id, text: 'And extra chips.', clientMessageId: 'c-1' }, guest.token), first);
+      await step.fails('messages.send', { orderId: id, text: 'Hi', clientMessageId: 'has space' }, guest.token, 'validation_failed', { fields: ['/clientMessageId'] });
       await step.fails('messages.send', { orderId: id, text: '' }, guest.token, 'validation_failed', { fields: ['/text'] });
       await step.fails('messages.send', { orderId: id, text: '   ' }, guest.token, 'validation_failed', { fields: ['/text'] });
     },
@@ -304,8 +308,8 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: 'an admin issues staff keys; the new key works at once',
-    events: ['order.placed', 'order.accepted'],
+    name: 'an admin issues staff keys; the new key works at once, and stops working once revoked',
+    events: ['order.placed', 'order.accepted', 'key.revoked'],
     async run(step) {
       const key = await step.ok('keys.create', { role: 'waiter', name: 'Floor' }, step.admin);
       assert.deepEqual([key.role, key.name], ['waiter', 'Floor']);
@@ -314,6 +318,11 @@ const scenarios: Scenario[] = [
       const guest = await step.guest();
       const { id } = await step.ok('orders.place', { items: [fishAndChips] }, guest.token);
       assert.equal((await step.ok('orders.setStatus', { id, status: 'accepted' }, key.token)).status, 'accepted');
+      await step.fails('keys.revoke', { id: key.id }, key.token, 'forbidden');
+      assert.equal(await step.ok('keys.revoke', { id: key.id }, step.admin), null);
+      await step.fails('orders.get', { id }, key.token, 'unauthorized');
+      await step.fails('keys.revoke', { id: key.id }, step.admin, 'not_found');
+      await step.fails('keys.revoke', { id: guest.id }, step.admin, 'not_found');
     },
   },
 ];

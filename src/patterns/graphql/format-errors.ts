@@ -29,7 +29,7 @@ export function formatErrors(errors: readonly GraphQLError[], requestError: bool
     const original: unknown = error.originalError;
     if (original instanceof BistroError) {
       const fieldErrors = original.fieldErrors.length > 0 ? { errors: wireFieldErrors(original) } : {};
-      return { message: original.message, ...where, extensions: { code: original.code, ...fieldErrors } };
+      return { message: original.message, ...where, extensions: { ...original.details, code: original.code, ...fieldErrors } };
     }
     const graphqlOwn = original === undefined || original === null || original instanceof GraphQLError;
     if (!graphqlOwn) return { message: options.internal(original), ...where, extensions: { code: 'internal_error' } };
@@ -41,5 +41,5 @@ export function formatErrors(errors: readonly GraphQLError[], requestError: bool
 /** One error in GraphQL's shape for a request that failed before GraphQL saw it (auth, body, media type). */
 export function bistroErrorBody(error: BistroError): { errors: GraphQLFormattedError[] } {
   const fieldErrors = error.fieldErrors.length > 0 ? { errors: wireFieldErrors(error) } : {};
-  return { errors: [{ message: error.message, extensions: { code: error.code, ...fieldErrors } }] };
+  return { errors: [{ message: error.message, extensions: { ...error.details, code: error.code, ...fieldErrors } }] };
 }

@@ -11,10 +11,13 @@ export interface Problem {
   code: string;
   instance?: string;
   errors?: WireFieldError[];
+  /** Extension members (RFC 9457 §3.2) from the error's details, such as a resync's `head`. */
+  [member: string]: unknown;
 }
 
 export function toProblem(error: BistroError, instance?: string): Problem {
   return {
+    ...error.details,
     type: `urn:bistro:problem:${error.code}`,
     title: errorCatalogue[error.code].title,
     status: error.status,

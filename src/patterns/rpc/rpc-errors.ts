@@ -9,6 +9,8 @@ export interface RpcErrorData {
   code?: ErrorCode;
   detail?: string;
   errors?: WireFieldError[];
+  /** The error's details, such as a resync's `head` cursor. */
+  [member: string]: unknown;
 }
 
 export interface RpcError {
@@ -49,6 +51,7 @@ export const rpcErrorCodes = {
   payload_too_large: -32013,
   unsupported_media_type: -32015,
   idempotency_key_reused: -32022,
+  resync_required: -32010,
   precondition_required: -32028,
   rate_limited: -32029,
 } as const satisfies Record<ErrorCode, number>;
@@ -61,7 +64,7 @@ const protocolMessages = new Map<number, string>(Object.values(protocolErrors).m
  */
 export function toRpcError(error: BistroError): RpcError {
   const code = rpcErrorCodes[error.code];
-  const data: RpcErrorData = { code: error.code };
+  const data: RpcErrorData = { ...error.details, code: error.code };
   // An internal error's message may name a request id but never internals; the catalogue title is all we say.
   if (error.code !== 'internal_error') data.detail = error.message;
   if (error.fieldErrors.length > 0) data.errors = wireFieldErrors(error);

@@ -1,0 +1,130 @@
+/**
+ * What every WebSocket path shares: one `upgrade` listener routing by path, refusals written as
+ * plain HTTP answers before the upgrade (401, 403, 503 …), the Origin allow-list, a per-principal
+ * connection count, and ping/pong heartbeats that close peers which stopped answering.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { BistroError } from '../../core/core.ts';
+import { toProblem } from './problem.ts';
+
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+const routesByApp = new WeakMap<FastifyInstance, Map<string, UpgradeHandler>>();
+
+/** Sends upgrades of `path` to `handler`; an upgrade of any other path is answered 404. */
+export function onUpgrade(app: FastifyInstance, path: string, handler: UpgradeHandler): void {
+  let routes = routesByApp.get(app);
+  if (!routes) {
+    const table = new Map<string, UpgradeHandler>();
+    routes = table;
+    routesByApp.set(app, table);
+    app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const route = table.get(new URL(request.url ?? '/', 'http://bistro').pathname);
+      if (route) route(request, socket, head);
+      else refuseUpgrade(socket, new BistroError('not_found', `No WebSocket at ${request.url ?? '/'}.`));
+    });
+  }
+  routes.set(path, handler);
+}
+
+/** Answers an upgrade request with a problem+json HTTP response and closes the socket: the upgrade never happens. */
+export function refuseUpgrade(socket: Duplex, error: BistroError, headers: Record<string, string> = {}): void {
+  if (!socket.writable) return void socket.destroy();
+  const body = JSON.stringify(toProblem(error));
+  const lines = [
+    `HTTP/1.1 ${error.status} ${statusText(error.status)}`,
+    'connection: close',
+    'content-type: application/problem+json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    ...(error.status === 401 ? ['www-authenticate: Bearer realm="bistro"'] : []),
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+}
+
+const statusTexts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const statusText = (status: number) => statusTexts[status] ?? 'Error';
+
+/**
+ * Browsers send `Origin`; other clients need not. With no allow-list only the page's own origin
+ * (the same host as the request's `Host`) may open a socket, so another site cannot ride a
+ * visitor's token in the URL.
+ */
+export function originAllowed(request: IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  if (allowed.length > 0) return allowed.includes('*') || allowed.includes(origin);
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/** The token of a WebSocket upgrade: the `Authorization` header, else the `token` query parameter (browsers cannot set headers). */
+export function upgradeToken(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  if (header !== undefined) return header;
+  const token = new URL(request.url ?? '/', 'http://bistro').searchParams.get('token');
+  return token === null ? undefined : token;
+}
+
+/** Open connections per principal (or per address for anonymous ones), across every WebSocket path of the node. */
+export class ConnectionCount {
+  readonly #max: number;
+  readonly #open = new Map<string, number>();
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  /** False when `key` already holds the maximum; otherwise counts one more until `release`. */
+  take(key: string): boolean {
+    const open = this.#open.get(key) ?? 0;
+    if (open >= this.#max) return false;
+    this.#open.set(key, open + 1);
+    return true;
+  }
+
+  release(key: string): void {
+    const open = (this.#open.get(key) ?? 1) - 1;
+    if (open <= 0) this.#open.delete(key);
+    else this.#open.set(key, open);
+  }
+}
+
+const connectionCounts = new WeakMap<FastifyInstance, ConnectionCount>();
+
+/** The node's one count, shared by `/ws` and GraphQL subscriptions. */
+export function connectionCountOf(app: FastifyInstance, max: number): ConnectionCount {
+  let count = connectionCounts.get(app);
+  if (!count) connectionCounts.set(app, (count = new ConnectionCount(max)));
+  return count;
+}
+
+/**
+ * Pings every socket each `intervalMs`; one that has not answered the previous ping is terminated
+ * (a peer that vanished without a close frame). Returns how to stop the timer.
+ */
+export function startHeartbeat(sockets: () => Iterable<WebSocket>, intervalMs: number): () => void {
+  const answered = new WeakSet<WebSocket>();
+  const watched = new WeakSet<WebSocket>();
+  const timer = setInterval(() => {
+    for (const socket of sockets()) {
+      if (!watched.has(socket)) {
+        watched.add(socket);
+        socket.on('pong', () => answered.add(socket));
+      } else if (!answered.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      answered.delete(socket);
+      socket.ping();
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
