@@ -109,6 +109,8 @@ export interface Feed {
   follow(after: number, filter: FeedFilter, handlers: FollowHandlers): Promise<Following>;
   /** Shutting down: every wait ends at once ('closing'), every follow ends, and new ones end as they start. */
   close(): void;
+  /** Listeners now attached (parked requests, follows, subscriptions): a gauge, and how tests see that nothing leaks. */
+  subscriberCount(): number;
 }
 
 export interface FeedDeps {
@@ -330,6 +332,7 @@ export function createFeed({ store, logError, readBatch = 500 }: FeedDeps): Feed
       if (closed) closing();
       return { position: () => position, close: stop };
     },
+    subscriberCount: () => subscribers.size,
     close() {
       closed = true;
       for (const end of [...onClose]) end();
