@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BistroError, createCore, type CloudEvent, type Core, type Principal } from '../../src/core/core.ts';
+import { createFeed } from '../../src/core/feed.ts';
 import { seedMenuOnce } from '../../src/core/seed-menu.ts';
 import type { Store } from '../../src/core/store.ts';
 import { operations } from '../../src/operations/index.ts';
@@ -26,12 +27,17 @@ const admin: Principal = { id: 'admin', role: 'admin', name: 'admin' };
 const anonymous: Principal = { id: 'anonymous', role: 'anonymous', name: 'anonymous' };
 
 async function openCore(name: string, keepEvents = 0): Promise<Core> {
-  const store = await createSqliteStore({ file: join(dir, `${name}.db`) });
-  stores.push(store);
+  const store = await openStore(name);
   const core = createCore({ store, operations, adminToken: 'wait-admin', keepEvents, logError: (error) => assert.fail(String(error)) });
   await core.start();
   await seedMenuOnce(store, core.invoke, core.clock);
   return core;
+}
+
+async function openStore(name: string): Promise<Store> {
+  const store = await createSqliteStore({ file: join(dir, `${name}.db`) });
+  stores.push(store);
+  return store;
 }
 
 async function guestOf(core: Core, name: string): Promise<Principal> {
@@ -173,4 +179,33 @@ test('a revoked key stops authenticating at once, and listeners hear of it', asy
   assert.deepEqual(heard, [id], 'listeners hear the revocation before the command answers');
   await assert.rejects(core.authenticate(`Bearer ${token}`), /not valid/, 'the cached key is forgotten');
   stop();
+});
+
+test('a follow reads its backlog at the client’s pace, and live events that overflow its hold are read from the log', async () => {
+  const core = await openCore('paced');
+  const ada = await guestOf(core, 'Ada');
+  for (let index = 0; index < 10; index++) await place(core, ada);
+  // A second feed on the same log, with small pages and a small hold, told of commits by bells.
+  const feed = createFeed({ store: await openStore('paced'), logError: (error) => assert.fail(String(error)), readBatch: 4, holdLimit: 3 });
+  await feed.start();
+  const seen: string[] = [];
+  const gates: (() => void)[] = [];
+  const following = feed.follow(0, { principal: admin }, {
+    onEvent: (event) => seen.push(event.sequence),
+    onEnd: () => {},
+    ready: () => new Promise<void>((resolve) => gates.push(resolve)),
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(seen.length, 4, 'one page goes out, then the follow waits for the client');
+  // While it waits, more commits arrive than it may hold.
+  for (let index = 0; index < 5; index++) await place(core, ada);
+  feed.ring(core.feed.head());
+  while (gates.length > 0 || seen.length < core.feed.head()) {
+    const gate = gates.shift();
+    if (gate) gate();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await following;
+  const log = (await core.feed.read(0, { principal: admin }, 500)).items.map((event) => event.sequence);
+  assert.deepEqual(seen, log, 'every event once, in order, though the hold overflowed while the client was slow');
 });
