@@ -84,7 +84,8 @@ export class RpcSocket {
   }
 
   /** Waits until `count` frames match. */
-  async waitForCount(predicate: (frame: unknown) => boolean, count: number, timeoutMs = 10_000): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- frames of every shape
+  async waitForCount(predicate: (frame: any) => boolean, count: number, timeoutMs = 10_000): Promise<void> {
     await this.waitFor(() => this.frames.filter(predicate).length >= count, { timeoutMs });
   }
 
