@@ -1,12 +1,15 @@
 /**
- * The `events.subscribe` subscriptions of one socket. Each follows the feed from its cursor (the
- * backlog from the log, then live, no gap and no repeat) and remembers the last event it actually
- * handed to the socket: where the client resumes if the socket is cut.
+ * The `events.subscribe` subscriptions of one socket. Each catches up from its cursor page by page,
+ * as fast as the client reads, then follows the feed live (no gap, no repeat), and remembers the
+ * last event it actually handed to the socket: where the client resumes if the socket is cut.
  */
-import { BistroError, type Core, type EventType, formatCursor, type Following, type Principal } from '../../core/core.ts';
+import { BistroError, type CloudEvent, type Core, type EventType, formatCursor, type Following, type Principal } from '../../core/core.ts';
 
 /** Enough for a screen's worth of views; each subscription is one feed listener. */
 export const maxSubscriptionsPerSocket = 10;
+
+/** Events read from the log per page while catching up. */
+const catchUpPage = 100;
 
 interface Subscription {
   /** The last sequence sent to the socket, or the starting cursor. */
@@ -25,6 +28,8 @@ export interface SubscriptionDeps {
   principal: Principal;
   /** Sends one notification; false when it was not sent (the socket is gone or was just cut). */
   send(text: string): boolean;
+  /** Resolves once the socket can take more without passing its bound (or has closed): the backlog waits for the reader instead of being cut. */
+  writable(): Promise<void>;
   /** The feed ended a follow: the node is shutting down. */
   onClosing(): void;
 }
@@ -49,24 +54,32 @@ export class EventSubscriptions {
     const subscription: Subscription = { sent: after, ended: false };
     // Counted before the backlog is sent, so a cut during it reports this subscription's position.
     this.#open.set(id, subscription);
+    const filter = { principal: this.#deps.principal, types };
+    const notify = (event: CloudEvent) => {
+      // A cut or an unsubscribe while the backlog is handed over only stops the sending.
+      if (subscription.ended) return;
+      if (this.#deps.send(`{"jsonrpc":"2.0","method":"event","params":${JSON.stringify(event)}}`)) subscription.sent = Number(event.sequence);
+    };
     try {
-      subscription.following = await this.#deps.core.feed.follow(
-        after,
-        { principal: this.#deps.principal, types },
-        {
-          onEvent: (event) => {
-            // The backlog is handed over before `follow` resolves: a cut or an unsubscribe meanwhile only stops the sending.
-            if (subscription.ended) return;
-            if (this.#deps.send(`{"jsonrpc":"2.0","method":"event","params":${JSON.stringify(event)}}`)) subscription.sent = Number(event.sequence);
-          },
-          onEnd: () => this.#deps.onClosing(),
-        },
-      );
+      // The backlog, read a page at a time and sent as the client reads it: a long one never piles up
+      // unsent. `follow` would hand a whole batch over at once, which is right only for live events.
+      let cursor = after;
+      for (let full = true; full && !subscription.ended; ) {
+        const page = await this.#deps.core.feed.read(cursor, filter, catchUpPage);
+        for (const event of page.items) {
+          await this.#deps.writable();
+          notify(event);
+        }
+        cursor = Number(page.nextCursor);
+        full = page.items.length === catchUpPage;
+      }
+      // What committed since the last page comes first from `follow`'s own read, then the live events.
+      if (!subscription.ended) subscription.following = await this.#deps.core.feed.follow(subscription.sent, filter, { onEvent: notify, onEnd: () => this.#deps.onClosing() });
     } catch (error) {
       this.#open.delete(id);
       throw error;
     }
-    if (subscription.ended) subscription.following.close();
+    if (subscription.ended) subscription.following?.close();
     return { subscription: id, cursor: formatCursor(after) };
   }
 

@@ -12,6 +12,9 @@ import { createSocketMethods } from './socket-methods.ts';
 /** Calls one socket may have running at once; past it the socket is not read until one ends (TCP pushes back on the client). */
 export const maxCallsInFlight = 32;
 
+/** How often a backlog waiting for the client to read looks again: `ws` has no drain event of its own. */
+const drainPollMs = 10;
+
 export interface SessionOptions {
   core: Pick<Core, 'catalogue' | 'feed'>;
   rpc: RpcEndpoint;
@@ -45,6 +48,7 @@ export class SocketSession {
       core,
       principal,
       send: (text) => this.#send(text),
+      writable: () => this.#writable(),
       onClosing: () => this.close(closeCodes.goingAway),
     });
     this.#context = {
@@ -101,6 +105,13 @@ export class SocketSession {
     }
     this.socket.send(text);
     return true;
+  }
+
+  /** Half the bound leaves room for answers and live events sent meanwhile, which are cut at the full bound. */
+  async #writable(): Promise<void> {
+    while (!this.#ended && this.socket.bufferedAmount > this.#options.maxBufferedBytes / 2) {
+      await new Promise((resolve) => setTimeout(resolve, drainPollMs));
+    }
   }
 
   async #receive(data: RawData, isBinary: boolean): Promise<void> {
