@@ -12,12 +12,15 @@ const tcpOf = (socket: RpcSocket) => (socket.ws as unknown as { _socket: Socket 
 /** An order as large as the limits allow (about 15 kB as an event), so a few hundred fill the kernel's buffers. */
 const bigOrder = Array.from({ length: 50 }, (_, index) => ({ menuItemId: 'fish-and-chips', quantity: 1, adjustments: { fish: 1 + (index % 6) }, note: `${index} `.padEnd(200, 'n') }));
 
-async function placeMany(node: TestNode, count: number): Promise<void> {
+/** Places `count` big orders, ten at a time, each ten only once `reader` has read the ones before: a writer a reading client can keep up with. */
+async function placeMany(node: TestNode, count: number, reader: RpcSocket): Promise<void> {
   const guest = await node.guest();
   const principal = await node.core.authenticate(guest.token);
-  // Straight to the core, a few at once: group commit makes hundreds of orders quick.
   for (let done = 0; done < count; done += 10) {
+    // Straight to the core, a few at once: group commit makes hundreds of orders quick.
     await Promise.all(Array.from({ length: Math.min(10, count - done) }, () => node.core.invoke('orders.place', { items: bigOrder }, principal)));
+    const head = node.core.feed.head();
+    await reader.waitFor(() => Number(reader.events().at(-1)?.sequence) >= head, { timeoutMs: 30_000 });
   }
 }
 
@@ -49,7 +52,9 @@ test('a consumer that stops reading is cut with 4008 and its last sequence; it r
     await slow.call('events.subscribe', {});
     tcpOf(slow).pause();
     // About 9 MB of live events: more than the kernel's socket buffers hold for a reader that stopped.
-    await placeMany(node, 600);
+    // The test's client shares the process with the writer, so the writer waits for the reading
+    // client: that one never falls a burst behind, the paused one falls ever further.
+    await placeMany(node, 600, fast);
     const all = (await readAllEvents(node, waiter, { after: start })).map((event) => event.sequence);
     await fast.waitFor(() => fast.events().at(-1)?.sequence === all.at(-1), { timeoutMs: 30_000 });
     assert.deepEqual(fast.events().map((event) => event.sequence), all, 'the reading client got everything');

@@ -44,9 +44,11 @@ test('a batch answers every call in one frame, in order', async () => {
     { jsonrpc: '2.0', method: 'menu.get', params: { id: 'fish-and-chips' }, id: 'a' },
     { jsonrpc: '2.0', method: 'no.such', id: 'b' },
     { jsonrpc: '2.0', method: 'menu.list', params: {} },
+    { jsonrpc: '2.0', method: 'events.subscribe', params: {}, id: 'c' },
   ]));
   const batch = await socket.waitFor((frame) => Array.isArray(frame));
-  assert.equal(batch.length, 2, 'the notification is not answered');
+  assert.equal(batch.length, 3, 'the notification is not answered');
+  assert.match(batch[2].result.subscription, /^sub_/, 'a socket-only method batches like any other');
   assert.equal(batch[0].id, 'a', 'first call first');
   assert.equal(batch[0].result.id, 'fish-and-chips', 'menu.get answered');
   assert.equal(batch[1].error.code, -32601, 'an unknown method is -32601');

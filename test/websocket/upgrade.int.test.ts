@@ -54,6 +54,16 @@ test('past the per-principal limit the upgrade is refused 429, and a closed sock
   await second.close();
 });
 
+test('anonymous sockets are counted per address', async () => {
+  const first = await RpcSocket.open(node);
+  const second = await RpcSocket.open(node);
+  const third = await refusedUpgrade(node);
+  assert.equal(third.status, 429, 'a third anonymous socket from the same address is refused');
+  await Promise.all([first.close(), second.close()]);
+  const again = await waitFor(() => RpcSocket.open(node).catch(() => undefined));
+  await again.close();
+});
+
 test('revoking a staff key closes its sockets with 4401, and its token is then refused 401 at the upgrade', async () => {
   const created = await node.request('/keys', { token: node.adminToken, json: { role: 'waiter', name: 'leaving' } });
   const { id, token } = created.body;
