@@ -25,8 +25,9 @@ const connectionKey = (principal: Principal, request: IncomingMessage) =>
   principal.role === 'anonymous' ? `address:${request.socket.remoteAddress ?? 'unknown'}` : principal.id;
 
 export function registerWebSocket(app: FastifyInstance, core: Core, options: WebSocketOptions, rpc: RpcEndpoint): void {
-  // perMessageDeflate stays off (the ws default): compression state per socket costs memory that a frame limit alone does not bound.
-  const server = new WebSocketServer({ noServer: true, maxPayload: options.wsMaxMessageBytes });
+  // perMessageDeflate stays off (the ws default): compression state per socket costs memory that a
+  // frame limit alone does not bound. The sessions are tracked here, so ws need not keep its own set.
+  const server = new WebSocketServer({ noServer: true, maxPayload: options.wsMaxMessageBytes, clientTracking: false });
   const sessions = new Set<SocketSession>();
   const connections = connectionCountOf(app, options.wsMaxConnectionsPerPrincipal);
   const logError = (error: unknown, where: string) => app.log.error({ err: error }, where);
