@@ -5,7 +5,7 @@
  * through the catalogue first, so another guest's order is `not_found` exactly as over REST.
  */
 import { GraphQLID, GraphQLList, GraphQLNonNull, GraphQLString, type GraphQLFieldConfigMap } from 'graphql';
-import { BistroError, changesSince, formatCursor, parseCursor, type CloudEvent, type EventType, type Feed, type FeedFilter, type Following, type InvokeResult } from '../../core/core.ts';
+import { BistroError, changesSince, formatCursor, parseCursor, type CloudEvent, type EventType, type Feed, type FeedFilter, type FeedPage, type Following, type InvokeResult } from '../../core/core.ts';
 import type { CatalogueTypes } from './catalogue-types.ts';
 import type { GraphqlContext } from './graphql-context.ts';
 import type { GraphqlArgs } from './operation-fields.ts';
@@ -119,6 +119,49 @@ function followOrder(live: LiveConnection, filter: FeedFilter, id: string): Prom
   });
 }
 
+/** Events read per page while a subscription catches up with the log. */
+const catchUpPageSize = 100;
+
+/**
+ * The backlog page by page as the client takes it (pulled, so replaying a long log holds one page,
+ * not the log), then the live tail from where the pages ended. The first page is read before this
+ * returns: a bad cursor or type, or a pruned cursor (resync_required), refuses the subscription
+ * as the events query refuses it, with the same validation.
+ */
+async function followEvents(live: LiveConnection, readPage: (after: string) => Promise<FeedPage>, after: string, filter: FeedFilter): Promise<AsyncIterableIterator<CloudEvent>> {
+  let page = await readPage(after);
+  let pending = [...page.items];
+  let caughtUp = page.items.length < catchUpPageSize;
+  let tail: AsyncIterableIterator<CloudEvent> | undefined;
+  let returned = false;
+  const done: IteratorResult<CloudEvent> = { value: undefined, done: true };
+  const iterator: AsyncIterableIterator<CloudEvent> = {
+    async next() {
+      for (;;) {
+        if (returned) return done;
+        const event = pending.shift();
+        if (event) return { value: event, done: false };
+        if (!caughtUp) {
+          page = await readPage(page.nextCursor);
+          pending = [...page.items];
+          caughtUp = page.items.length < catchUpPageSize;
+          continue;
+        }
+        tail ??= await stream<CloudEvent>(live, ({ push }) => live.feed.follow(parseCursor(page.nextCursor), filter, { onEvent: push, onEnd: () => live.closing() }));
+        if (returned) return (await tail.return?.()) ?? done;
+        return tail.next();
+      }
+    },
+    async return() {
+      returned = true;
+      await tail?.return?.();
+      return done;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
 /** The fields whose types the operations generated (all of them, with the whole catalogue). */
 export function subscriptionFields(types: CatalogueTypes): GraphQLFieldConfigMap<unknown, GraphqlContext> {
   const [event, order, message] = ['Event', 'Order', 'Message'].map((name) => types.findObject(name));
@@ -136,9 +179,8 @@ export function subscriptionFields(types: CatalogueTypes): GraphQLFieldConfigMap
         const live = liveOf(context);
         const cursor = typeof after === 'string' ? after : formatCursor(live.feed.head());
         const eventTypes = Array.isArray(only) ? (only as EventType[]) : undefined;
-        // Validated as the events query validates them (cursor, type names); a pruned cursor answers resync_required.
-        await context.call('events.list', { after: cursor, ...(eventTypes ? { types: eventTypes } : {}), limit: 1 });
-        return stream<CloudEvent>(live, ({ push }) => live.feed.follow(parseCursor(cursor), { principal: context.principal, types: eventTypes }, { onEvent: push, onEnd: () => live.closing() }));
+        const readPage = async (from: string) => (await context.call('events.list', { after: from, ...(eventTypes ? { types: eventTypes } : {}), limit: catchUpPageSize })) as FeedPage;
+        return followEvents(live, readPage, cursor, { principal: context.principal, types: eventTypes });
       },
       resolve: passThrough,
     };
