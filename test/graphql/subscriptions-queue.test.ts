@@ -1,7 +1,13 @@
-/** The bounded queue between the feed and a subscription: order kept, the bound enforced, the source released once. */
+/** The bounded queue between the feed and a subscription: order kept, the bound enforced, the source released once; and a slow consumer is cut. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parse, subscribe } from 'graphql';
+import { anonymous, type CloudEvent, type FollowHandlers } from '../../src/core/core.ts';
+import { operations } from '../../src/operations/index.ts';
 import { createPushIterator } from '../../src/patterns/graphql/push-iterator.ts';
+import { createGraphqlSchema } from '../../src/patterns/graphql/schema.ts';
+import type { LiveConnection, LiveContext } from '../../src/patterns/graphql/subscription-fields.ts';
+import { waitFor } from '../helpers/node.ts';
 
 function queue(maxQueued = 3) {
   const calls = { overflows: 0, returns: 0 };
@@ -49,4 +55,59 @@ test('fail() ends the stream with the error after the queued values', async () =
   fail(new Error('gone'));
   assert.deepEqual(await iterator.next(), { value: 1, done: false }, 'the queued value first');
   await assert.rejects(iterator.next(), /gone/, 'then the error');
+});
+
+/** The events subscription on a fake connection whose feed the test drives by hand. */
+async function fakeConnection(live: { backedUp: boolean; maxQueued: number }) {
+  const cuts: string[] = [];
+  let handlers: FollowHandlers | undefined;
+  const connection: LiveConnection = {
+    feed: {
+      head: () => 5,
+      follow: async (_after, _filter, given) => {
+        handlers = given;
+        return { position: () => 5, close: () => cuts.push('follow closed') };
+      },
+    },
+    invoke: () => Promise.reject(new Error('not used')),
+    maxQueued: live.maxQueued,
+    backedUp: () => live.backedUp,
+    overflow: () => cuts.push('slow consumer'),
+    closing: () => cuts.push('closing'),
+  };
+  const contextValue: LiveContext = {
+    principal: anonymous,
+    call: async () => ({ items: [], nextCursor: '5' }),
+    menuItems: undefined as never,
+    live: connection,
+  };
+  const stream = await subscribe({ schema: createGraphqlSchema(operations), document: parse('subscription { events { sequence } }'), contextValue });
+  assert.ok(Symbol.asyncIterator in stream, `a stream, not ${JSON.stringify(stream)}`);
+  const iterator = (stream as AsyncIterableIterator<unknown>)[Symbol.asyncIterator]();
+  // The tail starts following once the (empty) backlog is read, on the first read.
+  const first = iterator.next();
+  await waitFor(() => handlers);
+  const event = (sequence: number) => ({ sequence: String(sequence) }) as unknown as CloudEvent;
+  return { cuts, iterator, first, emit: (sequence: number) => handlers?.onEvent(event(sequence)), end: () => handlers?.onEnd('closing') };
+}
+
+test('a subscriber that does not read is cut off past the queue bound; the follow is released when the stream ends', async () => {
+  const { cuts, iterator, first, emit } = await fakeConnection({ backedUp: false, maxQueued: 2 });
+  for (const sequence of [6, 7, 8, 9]) emit(sequence);
+  assert.deepEqual(JSON.parse(JSON.stringify(await first)), { value: { data: { events: { sequence: '6' } } }, done: false }, 'the waiting reader got the first');
+  assert.deepEqual(cuts, ['slow consumer'], 'two queued, the fourth overflowed');
+  await iterator.return?.();
+  assert.deepEqual(cuts, ['slow consumer', 'follow closed'], 'ending the stream stops the follow');
+});
+
+test('a socket already holding more than allowed cuts the connection on the next event', async () => {
+  const state = { backedUp: false, maxQueued: 100 };
+  const { cuts, first, emit, end } = await fakeConnection(state);
+  emit(6);
+  await first;
+  state.backedUp = true;
+  emit(7);
+  assert.deepEqual(cuts, ['slow consumer'], 'cut although the queue is short');
+  end();
+  assert.deepEqual(cuts, ['slow consumer', 'closing'], 'shutdown closes the connection');
 });

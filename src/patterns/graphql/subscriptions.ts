@@ -162,6 +162,8 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
           return refuseUpgrade(socket, error instanceof BistroError ? error : new BistroError('unauthorized'));
         }
       }
+      // Checked again: shutdown may have begun while the token was looked up, and would not see this socket.
+      if (shuttingDown) return refuseUpgrade(socket, new BistroError('unavailable', 'The node is shutting down.'));
       const countKey = countKeyOf(principal, request);
       if (!counts.take(countKey)) return refuseUpgrade(socket, new BistroError('rate_limited', `At most ${options.wsMaxConnectionsPerPrincipal} open WebSockets per principal.`));
       let upgraded = false;
