@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestNode, waitFor, type TestNode } from '../helpers/node.ts';
 import { moveOrder, placeOrder, readAllEvents } from '../rest/steps.ts';
+import { maxOperationsPerConnection } from '../../src/patterns/graphql/subscriptions.ts';
 import { graphql } from './graphql-steps.ts';
 import { closed, connect, eventFields, refusalCodes, resultsOf, watch, type Connected } from './subscriptions-steps.ts';
 
@@ -155,6 +156,12 @@ test('subscriptions meet the same limits and validation as queries, with catalog
   assert.deepEqual(await refusalCodes(badCursor), ['validation_failed'], 'a cursor that is not one is refused');
   const unknownField = watch(ws, 'subscription { events { nope } }');
   assert.deepEqual(await refusalCodes(unknownField), ['validation_failed'], 'an invalid document is refused');
+
+  const many = Array.from({ length: maxOperationsPerConnection }, () => watch(ws, eventsQuery, {}));
+  const oneTooMany = watch(ws, eventsQuery, {});
+  assert.deepEqual(await refusalCodes(oneTooMany), ['rate_limited'], 'one connection runs a bounded number of subscriptions');
+  assert.ok(many.every((each) => each.error === undefined && each.results.length === 0), 'the others run on');
+  for (const each of many) each.dispose();
 
   const overHttp = await graphql(node, 'subscription { events { id } }', { token: guest.token });
   assert.equal(overHttp.body.errors[0].extensions.code, 'validation_failed', 'a subscription over HTTP is pointed to the WebSocket');

@@ -41,6 +41,9 @@ export const closeCodes = {
 /** How long a closing socket may take to answer the close frame before it is dropped (a slow consumer never reads it). */
 const closeGraceMs = 1000;
 
+/** Operations one connection may run at once: each subscription holds a follow of the feed. */
+export const maxOperationsPerConnection = 100;
+
 /** Roughly what one queued value (an event, an order) weighs, to turn the byte bound into a queue length. */
 const assumedValueBytes = 1024;
 
@@ -129,6 +132,10 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
         const connection = connectionOf(ctx.extra.socket);
         // Every socket is registered before graphql-ws sees it; this only keeps the types honest.
         if (!connection) return [new GraphQLError('The connection is closing.', { extensions: { code: 'unavailable' } })];
+        // graphql-ws has already registered this operation, so it counts itself.
+        if (Object.keys(ctx.subscriptions).length > maxOperationsPerConnection) {
+          return [new GraphQLError(`At most ${maxOperationsPerConnection} operations may run at once on one connection.`, { extensions: { code: 'rate_limited' } })];
+        }
         const preparation = executor.prepare(payload.query, payload.operationName ?? undefined);
         if (!preparation.ok) return preparation.errors;
         const variables = payload.variables ?? undefined;
@@ -143,6 +150,8 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
         return { ...(ran ? { data: result.data } : {}), errors: formatErrors(result.errors, !ran, format(connectionOf(ctx.extra.socket))) };
       },
       onError: (ctx, _id, _payload, errors) => formatErrors(errors, true, format(connectionOf(ctx.extra.socket))),
+      // Never put an internal error's message in a close reason, whatever NODE_ENV says.
+      isProd: true,
     },
     server,
     // Our own heartbeat below, shared with /ws, replaces the library's.
