@@ -129,3 +129,23 @@ test('shutdown closes every socket with 1001, subscribed or idle, and close() re
   assert.equal(await closed(subscribed), 1001, 'a subscribed client hears going away');
   assert.equal(await closed(idle), 1001, 'so does an idle one');
 });
+
+test('a peer that stops answering pings is dropped; one that answers stays', async () => {
+  const node = await startTestNode({ BISTRO_WS_HEARTBEAT_MS: '50' });
+  try {
+    const url = `${node.url.replace(/^http/, 'ws')}/graphql`;
+    const silent = new WebSocket(url, 'graphql-transport-ws', { autoPong: false });
+    const answering = new WebSocket(url, 'graphql-transport-ws');
+    let answeringClosed = false;
+    answering.once('close', () => (answeringClosed = true));
+    let pings = 0;
+    answering.on('ping', () => pings++);
+    const code = await new Promise<number>((resolve) => silent.once('close', resolve));
+    assert.equal(code, 1006, 'the silent peer is terminated, without a closing handshake');
+    await waitFor(() => pings >= 3);
+    assert.equal(answeringClosed, false, 'the answering peer is still connected after several pings');
+    answering.close();
+  } finally {
+    await node.close();
+  }
+});
