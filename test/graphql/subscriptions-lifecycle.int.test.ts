@@ -149,3 +149,48 @@ test('a peer that stops answering pings is dropped; one that answers stays', asy
     await node.close();
   }
 });
+
+test('a client that stops reading is cut off (4008 when it reads again, else dropped) while others keep receiving', async () => {
+  // The smallest bound: 16 queued values per subscription.
+  const node = await startTestNode({ BISTRO_MAX_BUFFERED_BYTES: '1024' });
+  try {
+    const guest = await node.guest();
+    const order = await placeOrder(node, guest.token);
+    const post = async (text: string) => assert.equal((await node.request(`/orders/${order.id}/messages`, { token: guest.token, json: { text } })).status, 201, 'message posted');
+
+    // A raw client with many subscriptions, so each message is sent many times and buffers fill fast.
+    const slow = new WebSocket(`${node.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const received = new Map<string, number>();
+    slow.on('message', (data: Buffer) => {
+      const type = (JSON.parse(data.toString()) as { type: string }).type;
+      received.set(type, (received.get(type) ?? 0) + 1);
+    });
+    const closedWith = new Promise<number>((resolve) => slow.once('close', resolve));
+    await new Promise((resolve) => slow.once('open', resolve));
+    slow.send(JSON.stringify({ type: 'connection_init', payload: { authorization: guest.token } }));
+    await waitFor(() => received.get('connection_ack'));
+    const subscriptions = 100;
+    for (let id = 0; id < subscriptions; id++) slow.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query: 'subscription { events { id data } }' } }));
+    const { client } = connect(node, guest.token);
+    const fast = watch(client, 'subscription { events { sequence } }');
+    await waitFor(async () => (await client.iterate({ query: '{ __typename }' }).next()).value);
+    // Every subscription is live once the first message reached each of them.
+    await post('ready?');
+    await waitFor(() => (received.get('next') ?? 0) >= subscriptions);
+    await resultsOf(fast, 1);
+
+    (slow as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const long = 'x'.repeat(1990);
+    for (let index = 0; index < 40; index++) await post(`${long}${index}`);
+    const fastSeen = await resultsOf(fast, 41);
+    assert.equal(fastSeen.length, 41, 'the reading client got every event meanwhile');
+
+    (slow as unknown as { _socket: { resume(): void } })._socket.resume();
+    const code = await closedWith;
+    assert.ok(code === 4008 || code === 1006, `the slow client was cut off (close ${code})`);
+    assert.ok((received.get('next') ?? 0) < subscriptions * 41, 'it did not get everything: the server stopped queueing for it');
+    await client.dispose();
+  } finally {
+    await node.close();
+  }
+});
