@@ -15,6 +15,26 @@ function queue(maxQueued = 3) {
   return { ...pushed, calls };
 }
 
+test('room() holds a backlog until the reader has taken half the queue, and lets go when the stream ends', async () => {
+  const { iterator, push, room } = queue(4);
+  assert.equal(room(), undefined, 'an empty queue has room at once');
+  for (const value of [1, 2, 3]) push(value);
+  const waiting = room();
+  assert.ok(waiting instanceof Promise, 'past half full the backlog must wait');
+  let released = false;
+  void waiting.then(() => (released = true));
+  await iterator.next();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(released, 'one read brings the queue back to half: the backlog goes on');
+  push(4);
+  push(5);
+  const stalled = room();
+  assert.ok(stalled instanceof Promise, 'full again');
+  await iterator.return?.();
+  await stalled;
+  assert.equal(room(), undefined, 'a finished stream never holds its source');
+});
+
 test('values come out in the order they were pushed, whether the reader waits or not', async () => {
   const { iterator, push, end, calls } = queue();
   const waiting = iterator.next();

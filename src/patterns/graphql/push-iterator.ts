@@ -13,6 +13,8 @@ export interface PushIterator<T> {
   fail: (error: unknown) => void;
   /** Ends the stream once the queued values are read. */
   end: () => void;
+  /** Resolves once the queue is at most half full (or the stream is over): a backlog is pushed no faster than the client reads. */
+  room: () => Promise<void> | undefined;
 }
 
 export interface PushIteratorOptions {
@@ -29,12 +31,21 @@ export function createPushIterator<T>({ maxQueued, onOverflow, onReturn }: PushI
   let ending: Ending | undefined;
   let finished = false;
   let waiting: { resolve(result: IteratorResult<T>): void; reject(error: unknown): void } | undefined;
+  let roomWaiters: (() => void)[] = [];
+  const hasRoom = () => finished || queue.length <= maxQueued / 2;
+  const wakeIfRoom = () => {
+    if (roomWaiters.length === 0 || !hasRoom()) return;
+    const woken = roomWaiters;
+    roomWaiters = [];
+    for (const wake of woken) wake();
+  };
 
   const finish = () => {
     if (finished) return;
     finished = true;
     queue.length = 0;
     onReturn();
+    wakeIfRoom();
   };
 
   /** Hands the waiting reader what it can have now: a value, or the end once the queue is empty. */
@@ -44,6 +55,7 @@ export function createPushIterator<T>({ maxQueued, onOverflow, onReturn }: PushI
     if (queue.length > 0) {
       waiting = undefined;
       reader.resolve({ value: queue.shift() as T, done: false });
+      wakeIfRoom();
     } else if (ending !== undefined || finished) {
       waiting = undefined;
       const error = ending !== undefined && ending !== 'done' ? ending.error : undefined;
@@ -93,5 +105,6 @@ export function createPushIterator<T>({ maxQueued, onOverflow, onReturn }: PushI
       if (ending === undefined) ending = 'done';
       settle();
     },
+    room: () => (hasRoom() ? undefined : new Promise<void>((resolve) => roomWaiters.push(resolve))),
   };
 }

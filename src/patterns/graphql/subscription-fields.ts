@@ -5,7 +5,7 @@
  * through the catalogue first, so another guest's order is `not_found` exactly as over REST.
  */
 import { GraphQLID, GraphQLList, GraphQLNonNull, GraphQLString, type GraphQLFieldConfigMap } from 'graphql';
-import { BistroError, changesSince, formatCursor, parseCursor, type CloudEvent, type EventType, type Feed, type FeedFilter, type FeedPage, type Following, type InvokeResult } from '../../core/core.ts';
+import { BistroError, changesSince, formatCursor, parseCursor, type CloudEvent, type EventType, type Feed, type FeedFilter, type Following, type InvokeResult } from '../../core/core.ts';
 import type { CatalogueTypes } from './catalogue-types.ts';
 import type { GraphqlContext } from './graphql-context.ts';
 import type { GraphqlArgs } from './operation-fields.ts';
@@ -41,13 +41,18 @@ interface Sink<T> {
   push: (value: T) => void;
   /** Ends the stream with this error once what is queued has been sent. */
   fail: (error: unknown) => void;
+  /** A follow's `ready`: the backlog waits until the client has read half of what is queued. */
+  room: () => Promise<void> | undefined;
 }
 
 /**
  * Starts a source (a follow) that pushes into a bounded iterator. A push finding the socket already
  * backed up cuts the connection too: the queue is empty then, but the client is not reading.
+ * With `background`, the iterator is handed out before the source has started: a source paced by
+ * `room` (a backlog) needs its reader already reading; a failure to start then ends the stream
+ * with the error instead of refusing the subscription.
  */
-async function stream<T>(live: LiveConnection, start: (sink: Sink<T>) => Promise<Following>): Promise<AsyncIterableIterator<T>> {
+async function stream<T>(live: LiveConnection, start: (sink: Sink<T>) => Promise<Following>, { background = false } = {}): Promise<AsyncIterableIterator<T>> {
   const started: { source?: Following } = {};
   let returned = false;
   const pushed = createPushIterator<T>({
@@ -58,9 +63,13 @@ async function stream<T>(live: LiveConnection, start: (sink: Sink<T>) => Promise
       started.source?.close();
     },
   });
-  const source = (started.source = await start({ push: (value) => (live.backedUp() ? live.overflow() : pushed.push(value)), fail: pushed.fail }));
-  // The client completed (or left) while the follow was starting.
-  if (returned) source.close();
+  const starting = start({ push: (value) => (live.backedUp() ? live.overflow() : pushed.push(value)), fail: pushed.fail, room: pushed.room }).then((source) => {
+    started.source = source;
+    // The client completed (or left) while the follow was starting.
+    if (returned) source.close();
+  });
+  if (background) starting.catch(pushed.fail);
+  else await starting;
   return pushed.iterator;
 }
 
@@ -119,49 +128,6 @@ function followOrder(live: LiveConnection, filter: FeedFilter, id: string): Prom
   });
 }
 
-/** Events read per page while a subscription catches up with the log. */
-const catchUpPageSize = 100;
-
-/**
- * The backlog page by page as the client takes it (pulled, so replaying a long log holds one page,
- * not the log), then the live tail from where the pages ended. The first page is read before this
- * returns: a bad cursor or type, or a pruned cursor (resync_required), refuses the subscription
- * as the events query refuses it, with the same validation.
- */
-async function followEvents(live: LiveConnection, readPage: (after: string) => Promise<FeedPage>, after: string, filter: FeedFilter): Promise<AsyncIterableIterator<CloudEvent>> {
-  let page = await readPage(after);
-  let pending = [...page.items];
-  let caughtUp = page.items.length < catchUpPageSize;
-  let tail: AsyncIterableIterator<CloudEvent> | undefined;
-  let returned = false;
-  const done: IteratorResult<CloudEvent> = { value: undefined, done: true };
-  const iterator: AsyncIterableIterator<CloudEvent> = {
-    async next() {
-      for (;;) {
-        if (returned) return done;
-        const event = pending.shift();
-        if (event) return { value: event, done: false };
-        if (!caughtUp) {
-          page = await readPage(page.nextCursor);
-          pending = [...page.items];
-          caughtUp = page.items.length < catchUpPageSize;
-          continue;
-        }
-        tail ??= await stream<CloudEvent>(live, ({ push }) => live.feed.follow(parseCursor(page.nextCursor), filter, { onEvent: push, onEnd: () => live.closing() }));
-        if (returned) return (await tail.return?.()) ?? done;
-        return tail.next();
-      }
-    },
-    async return() {
-      returned = true;
-      await tail?.return?.();
-      return done;
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
-}
-
 /** The fields whose types the operations generated (all of them, with the whole catalogue). */
 export function subscriptionFields(types: CatalogueTypes): GraphQLFieldConfigMap<unknown, GraphqlContext> {
   const [event, order, message] = ['Event', 'Order', 'Message'].map((name) => types.findObject(name));
@@ -179,8 +145,10 @@ export function subscriptionFields(types: CatalogueTypes): GraphQLFieldConfigMap
         const live = liveOf(context);
         const cursor = typeof after === 'string' ? after : formatCursor(live.feed.head());
         const eventTypes = Array.isArray(only) ? (only as EventType[]) : undefined;
-        const readPage = async (from: string) => (await context.call('events.list', { after: from, ...(eventTypes ? { types: eventTypes } : {}), limit: catchUpPageSize })) as FeedPage;
-        return followEvents(live, readPage, cursor, { principal: context.principal, types: eventTypes });
+        // Checked as the events query checks them: a bad cursor or type, or a pruned cursor, refuses the subscription.
+        await context.call('events.list', { after: cursor, ...(eventTypes ? { types: eventTypes } : {}), limit: 1 });
+        const filter: FeedFilter = { principal: context.principal, types: eventTypes };
+        return stream<CloudEvent>(live, ({ push, room }) => live.feed.follow(parseCursor(cursor), filter, { onEvent: push, onEnd: () => live.closing(), ready: room }), { background: true });
       },
       resolve: passThrough,
     };
