@@ -1,6 +1,6 @@
 /**
  * GraphQL over WebSocket at `/graphql`: the `graphql-transport-ws` protocol, spoken by the
- * graphql-ws library's server (docs/patterns/graphql-subscriptions.md). Here is only what the
+ * graphql-ws library's server (docs/protocols/graphql-subscriptions.md). Here is only what the
  * protocol leaves to us: who connects (Origin, token, connections per principal), the same limits
  * as over HTTP, errors with catalogue codes, slow consumers, revocation and shutdown.
  */
