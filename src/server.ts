@@ -59,7 +59,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     core.stop();
     done();
   });
-  registerRestRoutes(app, core);
+  registerRestRoutes(app, core, { maxWaitSeconds: config.maxWaitSeconds });
   await registerGraphqlRoutes(app, core, config);
   await registerRpcHttp(app, core, { maxBatch: config.rpcMaxBatch, version });
   await registerDocs(app, core.catalogue, version);

@@ -12,6 +12,17 @@ export interface HttpOptions {
   logLevel: string;
 }
 
+const closingApps = new WeakSet<FastifyInstance>();
+
+/**
+ * True once the node began shutting down. An answer given from then on (a parked long poll
+ * answered at once) should close its connection: the server's close waits for every connection,
+ * and one kept alive after its answer would hold it for the whole keep-alive timeout.
+ */
+export function isClosing(app: FastifyInstance): boolean {
+  return closingApps.has(app);
+}
+
 export function createHttpApp(core: Core, { bodyLimitBytes, logLevel }: HttpOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: bodyLimitBytes,
@@ -24,6 +35,11 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel }: HttpOpti
   });
 
   // Fastify parses text/plain by default; a JSON API answers such bodies 415, not a confusing 400.
+  // Added before any other preClose hook, so it is set before the core answers parked requests.
+  app.addHook('preClose', (done) => {
+    closingApps.add(app);
+    done();
+  });
   app.removeContentTypeParser('text/plain');
   // Clients often send `content-type: application/json` on a DELETE with no body; that is no body, not bad JSON.
   const parseJson = app.getDefaultJsonParser('error', 'error');
