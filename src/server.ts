@@ -12,6 +12,7 @@ import { registerGraphqlRoutes } from './patterns/graphql/graphql-routes.ts';
 import { registerDocs } from './patterns/rest/docs.ts';
 import { registerRestRoutes } from './patterns/rest/rest-routes.ts';
 import { registerRpcHttp } from './patterns/rpc/rpc-http.ts';
+import { registerSse } from './patterns/sse/sse-routes.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
 export const version = '0.1.0';
@@ -60,6 +61,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     done();
   });
   registerRestRoutes(app, core, { maxWaitSeconds: config.maxWaitSeconds });
+  registerSse(app, core, config);
   await registerGraphqlRoutes(app, core, config);
   await registerRpcHttp(app, core, { maxBatch: config.rpcMaxBatch, version });
   await registerDocs(app, core.catalogue, version);
