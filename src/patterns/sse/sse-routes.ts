@@ -6,15 +6,16 @@
  * client resumes from its last event.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BistroError, type Core, type EventType, type Following, invalid, parseCursor, type Principal } from '../../core/core.ts';
+import { BistroError, type Core, type EventType, invalid, parseCursor, type Principal } from '../../core/core.ts';
 import { challengeIfUnauthorized } from '../http/http-rules.ts';
 import { toProblem } from '../http/problem.ts';
 import { EventStream } from './event-stream.ts';
+import { pumpFeed } from './feed-pump.ts';
 
 export interface SseOptions {
   /** How often every open stream gets a comment line. */
   sseHeartbeatMs: number;
-  /** Unsent bytes a stream may hold before its client is dropped. */
+  /** Unsent bytes a stream may hold; past them it takes no more events until the client has read them, within one heartbeat interval or it is dropped. */
   maxBufferedBytes: number;
 }
 
@@ -66,7 +67,7 @@ export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, 
   if (!validate) throw new Error('SSE reads events as events.list does, and the catalogue has no events.list');
   const streams = new Map<EventStream, Principal>();
 
-  // One timer for every stream; a stream that cannot take a heartbeat is as slow as one that cannot take an event.
+  // One timer for every stream, not one each.
   const heartbeat = setInterval(() => {
     for (const stream of streams.keys()) stream.heartbeat();
   }, sseHeartbeatMs);
@@ -74,7 +75,8 @@ export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, 
   const stopRevoking = core.onRevoke((principalId) => {
     for (const [stream, principal] of streams) if (principal.id === principalId) stream.end();
   });
-  app.addHook('onClose', (_app, done) => {
+  // Streams follow the feed, which ends them as the core stops; this also ends those catching up from the log.
+  app.addHook('preClose', (done) => {
     clearInterval(heartbeat);
     stopRevoking();
     for (const stream of streams.keys()) stream.end();
@@ -91,32 +93,21 @@ export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, 
       return refuse(reply, error);
     }
     const stream = new EventStream(reply.raw, maxBufferedBytes);
-    // Started on the first event or once caught up: a cursor the feed refuses is refused before any byte is sent.
+    // Started once the first read succeeded: a cursor the feed refuses is refused before any byte is sent.
     const begin = () => {
       if (stream.started) return;
       reply.hijack();
       stream.start(retryMs);
       streams.set(stream, principal);
+      stream.onClose(() => streams.delete(stream));
     };
-    let following: Following;
+    const logError = (error: unknown) => request.log.error({ err: error }, 'SSE stream');
     try {
-      following = await core.feed.follow(wanted.after, { principal, types: wanted.types }, {
-        onEvent(event) {
-          begin();
-          stream.send(event);
-        },
-        onEnd() {
-          begin();
-          stream.end();
-        },
-      });
+      await pumpFeed(core, stream, { principal, types: wanted.types }, wanted.after, { begin, drainTimeoutMs: sseHeartbeatMs, logError });
     } catch (error) {
-      return refuse(reply, error);
+      if (!stream.started) return refuse(reply, error);
+      if (!(error instanceof BistroError)) logError(error);
+      stream.end();
     }
-    begin();
-    stream.onClose(() => {
-      following.close();
-      streams.delete(stream);
-    });
   });
 }
