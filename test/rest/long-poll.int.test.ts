@@ -177,3 +177,18 @@ test('shutting down answers parked polls at once: 304 and an empty page', async 
   assert.equal(events.status, 200, events.text);
   assert.deepEqual(events.body, { items: [], nextCursor: cursor }, 'the events poll ends empty');
 });
+
+test('OpenAPI documents wait, Prefer, Preference-Applied, the 304 and the 410 resync on the two GETs', async () => {
+  const document = (await node.request('/openapi.json')).body;
+  for (const [path, answer] of [['/orders/{id}', '304'], ['/events', '410']] as const) {
+    const get = document.paths[path].get;
+    const names = get.parameters.map((parameter: { name: string; in: string }) => `${parameter.in}:${parameter.name}`);
+    assert.ok(names.includes('query:wait') && names.includes('header:Prefer'), `${path} documents wait and Prefer: ${names.join(', ')}`);
+    assert.ok(get.responses['200'].headers['Preference-Applied'], `${path} documents Preference-Applied`);
+    assert.ok(get.responses[answer], `${path} documents ${answer}`);
+  }
+  assert.equal(document.paths['/events'].get.responses['410'].content['application/problem+json'].schema.$ref, '#/components/schemas/ResyncProblem');
+  assert.ok(document.components.schemas.ResyncProblem, 'the resync problem names its head');
+  const others = document.paths['/orders'].get.parameters.map((parameter: { name: string }) => parameter.name);
+  assert.ok(!others.includes('wait'), 'only the GETs that may be held take wait');
+});

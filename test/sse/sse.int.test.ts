@@ -175,3 +175,11 @@ test('shutting down ends every stream promptly', async () => {
   assert.ok(ms < 2000, `close is not held by open streams (${ms} ms)`);
   for (const read of await Promise.all(reading)) assert.ok(read.ended, 'each stream ended');
 });
+
+test('OpenAPI documents GET /events/stream as text/event-stream with its parameters and problems', async () => {
+  const stream = (await node.request('/openapi.json')).body.paths['/events/stream'].get;
+  assert.ok(stream.responses['200'].content['text/event-stream'], 'an event stream');
+  const names = stream.parameters.map((parameter: { name: string }) => parameter.name);
+  assert.deepEqual(names, ['after', 'types', 'token', 'Last-Event-ID']);
+  for (const status of ['400', '401', '410']) assert.ok(stream.responses[status], `documents ${status}`);
+});
