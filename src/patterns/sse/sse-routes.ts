@@ -83,7 +83,8 @@ export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, 
     done();
   });
 
-  app.get(streamPath, async (request, reply) => {
+  // No HEAD twin: a HEAD answer has no body, so a stream there would be held open with nothing to say.
+  app.get(streamPath, { exposeHeadRoute: false }, async (request, reply) => {
     let principal: Principal;
     let wanted: StreamRequest;
     try {
