@@ -98,12 +98,13 @@ async function readWhenNew(core: Core, operation: AnyOperation, input: Record<st
 
 /** Answers a long poll: the operation's result, once it is worth sending or the wait is over. */
 export async function holdRead(core: Core, operation: AnyOperation, input: Record<string, unknown>, principal: Principal, wait: Wait, request: FastifyRequest, reply: FastifyReply, stillMatches: (tag: number) => boolean): Promise<InvokeResult> {
-  if (wait.preferred) reply.header('preference-applied', `wait=${wait.seconds}`).header('vary', 'Prefer');
   const options: WaitOptions = { signal: clientGone(request, reply), timeoutMs: wait.seconds * 1000 };
   const result =
     longPolled[operation.name] === 'events'
       ? await readWhenNew(core, operation, input, principal, options)
       : await readWhenChanged(core, operation, input, principal, stillMatches, options);
+  // Only on what the preference shaped: a refusal says nothing about it.
+  if (wait.preferred) reply.header('preference-applied', `wait=${wait.seconds}`).header('vary', 'Prefer');
   if (isClosing(request.server)) reply.header('connection', 'close');
   return result;
 }
