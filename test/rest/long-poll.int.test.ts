@@ -140,24 +140,26 @@ function startPoll(path: string, headers: Record<string, string>): () => void {
   return () => request.destroy();
 }
 
-test('1,000 long polls aborted by their clients leave no timer behind', async () => {
+test('1,000 long polls aborted by their clients leave no feed subscriber and no timer behind', async () => {
   const guest = await node.guest();
   const order = await placeOrder(node, guest.token);
   const etag = (await node.request(`/orders/${order.id}`, { token: guest.token })).headers.get('etag') ?? '';
   const cursor = await currentCursor(node);
-  const baseline = timers();
+  const subscribers = () => node.core.feed.subscriberCount();
+  const baseline = { timers: timers(), subscribers: subscribers() };
   for (let round = 0; round < 4; round++) {
     const aborts = Array.from({ length: 250 }, (_, i) =>
       i % 2 === 0
         ? startPoll(`/orders/${order.id}?wait=2`, { authorization: `Bearer ${guest.token}`, 'if-none-match': etag })
         : startPoll(`/events?after=${cursor}&wait=2`, { authorization: `Bearer ${guest.token}` }),
     );
-    await waitFor(() => timers() >= baseline + 250, 10_000);
+    await waitFor(() => subscribers() === baseline.subscribers + 250 && timers() >= baseline.timers + 250, 10_000);
     for (const abort of aborts) abort();
     // Well before the 2 s wait could end on its own.
-    await waitFor(() => timers() <= baseline, 1500);
+    await waitFor(() => subscribers() === baseline.subscribers && timers() <= baseline.timers, 1500);
   }
-  assert.ok(timers() <= baseline, 'every timer of a parked request is gone');
+  assert.equal(subscribers(), baseline.subscribers, 'every feed listener of a parked request is gone');
+  assert.ok(timers() <= baseline.timers, 'every timer of a parked request is gone');
 });
 
 test('shutting down answers parked polls at once: 304 and an empty page', async () => {

@@ -1,7 +1,7 @@
 /** SSE: GET /events/stream read by the real `eventsource` client and raw: order, resume, visibility, filters, heartbeats, auth. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestNode, type TestNode } from '../helpers/node.ts';
+import { startTestNode, waitFor, type TestNode } from '../helpers/node.ts';
 import { assertProblem, currentCursor, moveOrder, placeOrder, readAllEvents } from '../rest/steps.ts';
 import { connect, readUntil, type Client } from './sse-client.ts';
 
@@ -117,6 +117,16 @@ test('a raw stream: headers, retry first, comment heartbeats, and Last-Event-ID 
   await reader.cancel();
   assert.match(text, /^retry: \d+\n\n/, 'the reconnection delay comes first');
   assert.doesNotMatch(text, /^id: /m, 'nothing at or before Last-Event-ID is sent again (after=0 is overridden)');
+});
+
+test('streams that close leave no feed subscriber behind', async () => {
+  const subscribers = () => node.core.feed.subscriberCount();
+  const baseline = subscribers();
+  const streams = await Promise.all(Array.from({ length: 20 }, () => fetch(`${node.url}/events/stream`, { headers: bearer(waiter) })));
+  await waitFor(() => subscribers() === baseline + 20);
+  for (const stream of streams) await stream.body?.cancel();
+  await waitFor(() => subscribers() === baseline);
+  assert.equal(subscribers(), baseline, 'each closed stream stopped following the feed');
 });
 
 test('a bad or missing credential and bad input are problems before any stream', async () => {
