@@ -120,13 +120,19 @@ test('a raw stream: headers, retry first, comment heartbeats, and Last-Event-ID 
 });
 
 test('streams that close leave no feed subscriber behind', async () => {
-  const subscribers = () => node.core.feed.subscriberCount();
-  const baseline = subscribers();
-  const streams = await Promise.all(Array.from({ length: 20 }, () => fetch(`${node.url}/events/stream`, { headers: bearer(waiter) })));
-  await waitFor(() => subscribers() === baseline + 20);
-  for (const stream of streams) await stream.body?.cancel();
-  await waitFor(() => subscribers() === baseline);
-  assert.equal(subscribers(), baseline, 'each closed stream stopped following the feed');
+  // A node of its own: streams other tests just closed may still be leaving this one's count.
+  const own = await startTestNode();
+  try {
+    const subscribers = () => own.core.feed.subscriberCount();
+    const baseline = subscribers();
+    const streams = await Promise.all(Array.from({ length: 20 }, () => fetch(`${own.url}/events/stream`, { headers: bearer(own.adminToken) })));
+    await waitFor(() => subscribers() === baseline + 20);
+    for (const stream of streams) await stream.body?.cancel();
+    await waitFor(() => subscribers() === baseline);
+    assert.equal(subscribers(), baseline, 'each closed stream stopped following the feed');
+  } finally {
+    await own.close();
+  }
 });
 
 test('a bad or missing credential and bad input are problems before any stream', async () => {
