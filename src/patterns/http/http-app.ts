@@ -46,12 +46,12 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel }: HttpOpti
     return503OnClosing: true,
   });
 
-  // Fastify parses text/plain by default; a JSON API answers such bodies 415, not a confusing 400.
   // Added before any other preClose hook, so it is set before the core answers parked requests.
   app.addHook('preClose', (done) => {
     closingApps.add(app);
     done();
   });
+  // Fastify parses text/plain by default; a JSON API answers such bodies 415, not a confusing 400.
   app.removeContentTypeParser('text/plain');
   // Clients often send `content-type: application/json` on a DELETE with no body; that is no body, not bad JSON.
   const parseJson = app.getDefaultJsonParser('error', 'error');

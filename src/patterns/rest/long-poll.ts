@@ -6,7 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isClosing } from '../http/http-app.ts';
-import { type AnyOperation, changesSince, type Core, type FeedPage, invalid, type InvokeResult, type Principal, type WaitOptions } from '../../core/core.ts';
+import { type AnyOperation, changesSince, type Core, type EventType, type FeedPage, invalid, type InvokeResult, type Principal, type WaitOptions } from '../../core/core.ts';
 
 /** The GETs that may be held, and what they wait for. */
 export const longPolled: Readonly<Record<string, 'resource' | 'events'>> = { 'orders.get': 'resource', 'events.list': 'events' };
@@ -56,8 +56,13 @@ export function preferredWait(header: string | string[] | undefined): number | u
  */
 export function clientGone(request: FastifyRequest, reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  if (request.raw.socket.destroyed) controller.abort();
-  else reply.raw.once('close', () => reply.raw.writableFinished || controller.abort());
+  if (request.raw.socket.destroyed) {
+    controller.abort();
+  } else {
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) controller.abort();
+    });
+  }
   return controller.signal;
 }
 
@@ -91,7 +96,7 @@ async function readWhenNew(core: Core, operation: AnyOperation, input: Record<st
   const page = first.output as FeedPage;
   if (page.items.length > 0 || options.timeoutMs <= 0) return first;
   // The operation's validation filled in the defaults (limit) and checked the types.
-  const { types, limit } = input as { types?: never[]; limit: number };
+  const { types, limit } = input as { types?: EventType[]; limit: number };
   const held = await core.feed.wait(Number(page.nextCursor), { principal, types }, limit, options);
   return { output: held, replayed: false };
 }

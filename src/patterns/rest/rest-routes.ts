@@ -146,9 +146,8 @@ async function answerFully(core: Core, maxWaitSeconds: number, cache: Slot, oper
   }
   const wait = longPolled[operation.name] ? requestedWait(request, maxWaitSeconds) : undefined;
   const input = inputFrom(operation, rest, request);
-  const stillMatches = (tag: number) => anyTagMatches(request.headers['if-none-match'], etagFor(tag, ''));
   const { output, replayed, tag } = wait
-    ? await holdRead(core, operation, input, principal, wait, request, reply, stillMatches)
+    ? await holdRead(core, operation, input, principal, wait, request, reply, (held) => anyTagMatches(request.headers['if-none-match'], etagFor(held, '')))
     : shared
       ? await core.answers.read(operation.name, input, principal)
       : await core.invoke(operation.name, input, principal, { ifMatch: ifMatchTag(rest, request) });
