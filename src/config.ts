@@ -42,9 +42,9 @@ export interface Config {
   wsHeartbeatMs: number;
   /** Largest WebSocket message a client may send. @default 65536 bytes, as the HTTP body limit */
   wsMaxMessageBytes: number;
-  /** Open WebSockets (`/ws` and GraphQL subscriptions together) one principal may hold; anonymous ones are counted per address. @default 20 */
-  wsMaxConnectionsPerPrincipal: number;
-  /** Unsent bytes a stream (WebSocket or SSE) may hold for a slow client before it is closed with its last sequence. @default 1048576 bytes */
+  /** Open streaming connections (`/ws`, GraphQL subscriptions and SSE streams together) one principal may hold; anonymous ones are counted per address. @default 20 */
+  maxConnectionsPerPrincipal: number;
+  /** Unsent bytes a slow client may hold: a WebSocket past it is closed with its last sequence; an SSE stream stops taking events and reads on from the log once the client drained (dropped if it does not within a heartbeat interval). @default 1048576 bytes */
   maxBufferedBytes: number;
   /** Origins allowed to open a WebSocket, or empty for same-origin only; clients that send no Origin (not browsers) are let in. @default same-origin */
   wsAllowedOrigins: string[];
@@ -112,7 +112,7 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     sseHeartbeatMs: integer('BISTRO_SSE_HEARTBEAT_MS', env['BISTRO_SSE_HEARTBEAT_MS'], 15_000, 10, 600_000),
     wsHeartbeatMs: integer('BISTRO_WS_HEARTBEAT_MS', env['BISTRO_WS_HEARTBEAT_MS'], 25_000, 10, 600_000),
     wsMaxMessageBytes: integer('BISTRO_WS_MAX_MESSAGE_BYTES', env['BISTRO_WS_MAX_MESSAGE_BYTES'], 65_536, 128, 10_485_760),
-    wsMaxConnectionsPerPrincipal: integer('BISTRO_WS_MAX_CONNECTIONS_PER_PRINCIPAL', env['BISTRO_WS_MAX_CONNECTIONS_PER_PRINCIPAL'], 20, 1, 1_000_000),
+    maxConnectionsPerPrincipal: integer('BISTRO_MAX_CONNECTIONS_PER_PRINCIPAL', env['BISTRO_MAX_CONNECTIONS_PER_PRINCIPAL'], 20, 1, 1_000_000),
     maxBufferedBytes: integer('BISTRO_MAX_BUFFERED_BYTES', env['BISTRO_MAX_BUFFERED_BYTES'], 1_048_576, 1024, 1_073_741_824),
     wsAllowedOrigins: (env['BISTRO_WS_ORIGINS'] ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
     keepEvents: integer('BISTRO_EVENT_RETENTION', env['BISTRO_EVENT_RETENTION'], 0, 0, 1_000_000_000),

@@ -66,7 +66,7 @@ test('a cursor older than the retained log is refused with resync_required and t
 });
 
 test('the upgrade refuses a foreign Origin, a bad token, and more connections than allowed per principal', async () => {
-  const node = await startTestNode({ BISTRO_WS_MAX_CONNECTIONS_PER_PRINCIPAL: '1' });
+  const node = await startTestNode({ BISTRO_MAX_CONNECTIONS_PER_PRINCIPAL: '1' });
   try {
     assert.equal((await upgradeStatus(node, { headers: { origin: 'https://evil.example' } })).status, 403, 'a page on another site may not connect');
     assert.equal((await upgradeStatus(node, { query: '?token=nope' })).status, 401, 'a bad token in the URL is refused before the upgrade');

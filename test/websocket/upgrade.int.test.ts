@@ -6,7 +6,7 @@ import { RpcSocket, refusedUpgrade } from './ws-client.ts';
 
 let node: TestNode;
 before(async () => {
-  node = await startTestNode({ BISTRO_WS_MAX_CONNECTIONS_PER_PRINCIPAL: '2', BISTRO_WS_ORIGINS: 'https://bistro.example' });
+  node = await startTestNode({ BISTRO_MAX_CONNECTIONS_PER_PRINCIPAL: '2', BISTRO_WS_ORIGINS: 'https://bistro.example' });
 });
 after(() => node.close());
 

@@ -5,13 +5,12 @@
  * as over HTTP, errors with catalogue codes, slow consumers, revocation and shutdown.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { anonymous, BistroError, type Core, type Principal } from '../../core/core.ts';
-import { connectionCountOf, onUpgrade, originAllowed, refuseUpgrade, startHeartbeat, upgradeToken } from '../http/websocket-upgrade.ts';
+import { connectionCountOf, connectionKey, onUpgrade, originAllowed, refuseUpgrade, startHeartbeat, upgradeToken } from '../http/websocket-upgrade.ts';
 import type { Executor } from './executor.ts';
 import { formatErrors, type FormatOptions } from './format-errors.ts';
 import { createContext } from './graphql-context.ts';
@@ -21,7 +20,7 @@ export interface SubscriptionOptions {
   graphqlSuggestions: boolean;
   wsHeartbeatMs: number;
   wsMaxMessageBytes: number;
-  wsMaxConnectionsPerPrincipal: number;
+  maxConnectionsPerPrincipal: number;
   maxBufferedBytes: number;
   wsAllowedOrigins: string[];
 }
@@ -32,7 +31,7 @@ export const closeCodes = {
   goingAway: 1001,
   /** A bad token in `connectionParams.authorization`, or the key was revoked while connected. */
   unauthorized: 4401,
-  /** More open WebSockets than `BISTRO_WS_MAX_CONNECTIONS_PER_PRINCIPAL` once the token named the principal. */
+  /** More open WebSockets than `BISTRO_MAX_CONNECTIONS_PER_PRINCIPAL` once the token named the principal. */
   tooManyConnections: 4429,
   /** The client stopped reading: more unsent than `BISTRO_MAX_BUFFERED_BYTES`. 4008 echoes 1008 (policy violation). */
   slowConsumer: 4008,
@@ -56,11 +55,10 @@ interface Connection {
   closing: boolean;
 }
 
-const countKeyOf = (principal: Principal, request: IncomingMessage) => (principal.id === anonymous.id ? `address:${request.socket.remoteAddress ?? ''}` : `principal:${principal.id}`);
 
 export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, schema: GraphQLSchema, executor: Executor, options: SubscriptionOptions): void {
   const server = new WebSocketServer({ noServer: true, maxPayload: options.wsMaxMessageBytes });
-  const counts = connectionCountOf(app, options.wsMaxConnectionsPerPrincipal);
+  const counts = connectionCountOf(app, options.maxConnectionsPerPrincipal);
   const connections = new Map<WebSocket, Connection>();
   const maxQueued = Math.max(16, Math.floor(options.maxBufferedBytes / assumedValueBytes));
   let shuttingDown = false;
@@ -116,7 +114,7 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
           close(connection, closeCodes.unauthorized, 'Unauthorized');
           return false;
         }
-        const countKey = countKeyOf(principal, ctx.extra.request);
+        const countKey = connectionKey(principal, ctx.extra.request);
         if (countKey !== connection.countKey) {
           if (!counts.take(countKey)) {
             close(connection, closeCodes.tooManyConnections, 'Too many connections');
@@ -173,8 +171,8 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
       }
       // Checked again: shutdown may have begun while the token was looked up, and would not see this socket.
       if (shuttingDown) return refuseUpgrade(socket, new BistroError('unavailable', 'The node is shutting down.'));
-      const countKey = countKeyOf(principal, request);
-      if (!counts.take(countKey)) return refuseUpgrade(socket, new BistroError('rate_limited', `At most ${options.wsMaxConnectionsPerPrincipal} open WebSockets per principal.`));
+      const countKey = connectionKey(principal, request);
+      if (!counts.take(countKey)) return refuseUpgrade(socket, new BistroError('rate_limited', `At most ${options.maxConnectionsPerPrincipal} open WebSockets per principal.`));
       let upgraded = false;
       // ws answers a broken handshake itself and never calls back: the slot is given back here then.
       socket.once('close', () => upgraded || counts.release(countKey));

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { BistroError } from '../../core/core.ts';
+import { BistroError, type Principal } from '../../core/core.ts';
 import { toProblem } from './problem.ts';
 
 export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -72,7 +72,12 @@ export function upgradeToken(request: IncomingMessage): string | undefined {
   return token === null ? undefined : token;
 }
 
-/** Open connections per principal (or per address for anonymous ones), across every WebSocket path of the node. */
+/** Whose connection it is for the count: the principal, or the address for anonymous callers, who all share one principal. */
+export function connectionKey(principal: Principal, request: IncomingMessage): string {
+  return principal.role === 'anonymous' ? `address:${request.socket.remoteAddress ?? 'unknown'}` : `principal:${principal.id}`;
+}
+
+/** Open connections per principal (or per address for anonymous ones), across every streaming path of the node: `/ws`, GraphQL subscriptions and SSE. */
 export class ConnectionCount {
   readonly #max: number;
   readonly #open = new Map<string, number>();
@@ -98,7 +103,7 @@ export class ConnectionCount {
 
 const connectionCounts = new WeakMap<FastifyInstance, ConnectionCount>();
 
-/** The node's one count, shared by `/ws` and GraphQL subscriptions. */
+/** The node's one count, shared by `/ws`, GraphQL subscriptions and SSE streams. */
 export function connectionCountOf(app: FastifyInstance, max: number): ConnectionCount {
   let count = connectionCounts.get(app);
   if (!count) connectionCounts.set(app, (count = new ConnectionCount(max)));

@@ -9,12 +9,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BistroError, type Core, type EventType, invalid, parseCursor, type Principal } from '../../core/core.ts';
 import { challengeIfUnauthorized } from '../http/http-rules.ts';
 import { toProblem } from '../http/problem.ts';
+import { connectionCountOf, connectionKey } from '../http/websocket-upgrade.ts';
 import { EventStream } from './event-stream.ts';
 import { pumpFeed } from './feed-pump.ts';
 
 export interface SseOptions {
   /** How often every open stream gets a comment line. */
   sseHeartbeatMs: number;
+  /** Streams, sockets and subscriptions one principal may hold open together (anonymous: per address). */
+  maxConnectionsPerPrincipal: number;
   /** Unsent bytes a stream may hold; past them it takes no more events until the client has read them, within one heartbeat interval or it is dropped. */
   maxBufferedBytes: number;
 }
@@ -62,10 +65,11 @@ function refuse(reply: FastifyReply, error: unknown): void {
   void reply.code(error.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(toProblem(error, streamPath)));
 }
 
-export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, maxBufferedBytes }: SseOptions): void {
+export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, maxBufferedBytes, maxConnectionsPerPrincipal }: SseOptions): void {
   const validate = core.catalogue.get('events.list')?.validate;
   if (!validate) throw new Error('SSE reads events as events.list does, and the catalogue has no events.list');
   const streams = new Map<EventStream, Principal>();
+  const connections = connectionCountOf(app, maxConnectionsPerPrincipal);
 
   // One timer for every stream, not one each.
   const heartbeat = setInterval(() => {
@@ -93,6 +97,11 @@ export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, 
     } catch (error) {
       return refuse(reply, error);
     }
+    const key = connectionKey(principal, request.raw);
+    if (!connections.take(key)) {
+      return refuse(reply, new BistroError('rate_limited', `At most ${maxConnectionsPerPrincipal} streams and sockets may be open per principal; close one first.`));
+    }
+    reply.raw.once('close', () => connections.release(key));
     const stream = new EventStream(reply.raw, maxBufferedBytes);
     // Started once the first read succeeded: a cursor the feed refuses is refused before any byte is sent.
     const begin = () => {

@@ -11,25 +11,21 @@ import { WebSocketServer } from 'ws';
 import type { Config } from '../../config.ts';
 import { BistroError, type Core, type Principal } from '../../core/core.ts';
 import type { RpcEndpoint } from '../http/json-rpc.ts';
-import { connectionCountOf, onUpgrade, originAllowed, refuseUpgrade, startHeartbeat, upgradeToken } from '../http/websocket-upgrade.ts';
+import { connectionCountOf, connectionKey, onUpgrade, originAllowed, refuseUpgrade, startHeartbeat, upgradeToken } from '../http/websocket-upgrade.ts';
 import { closeCodes } from './close-codes.ts';
 import { SocketSession } from './socket-session.ts';
 
-export type WebSocketOptions = Pick<Config, 'wsHeartbeatMs' | 'wsMaxMessageBytes' | 'wsMaxConnectionsPerPrincipal' | 'maxBufferedBytes' | 'wsAllowedOrigins'>;
+export type WebSocketOptions = Pick<Config, 'wsHeartbeatMs' | 'wsMaxMessageBytes' | 'maxConnectionsPerPrincipal' | 'maxBufferedBytes' | 'wsAllowedOrigins'>;
 
 /** How long a closing node waits for clients to answer its close frame before it drops their sockets. */
 const shutdownGraceMs = 1000;
-
-/** Anonymous callers share one principal, so they are counted per address instead. */
-const connectionKey = (principal: Principal, request: IncomingMessage) =>
-  principal.role === 'anonymous' ? `address:${request.socket.remoteAddress ?? 'unknown'}` : principal.id;
 
 export function registerWebSocket(app: FastifyInstance, core: Core, options: WebSocketOptions, rpc: RpcEndpoint): void {
   // perMessageDeflate stays off (the ws default): compression state per socket costs memory that a
   // frame limit alone does not bound. The sessions are tracked here, so ws need not keep its own set.
   const server = new WebSocketServer({ noServer: true, maxPayload: options.wsMaxMessageBytes, clientTracking: false });
   const sessions = new Set<SocketSession>();
-  const connections = connectionCountOf(app, options.wsMaxConnectionsPerPrincipal);
+  const connections = connectionCountOf(app, options.maxConnectionsPerPrincipal);
   const logError = (error: unknown, where: string) => app.log.error({ err: error }, where);
   let closing = false;
 
@@ -48,7 +44,7 @@ export function registerWebSocket(app: FastifyInstance, core: Core, options: Web
     if (socket.destroyed) return;
     const key = connectionKey(principal, request);
     if (!connections.take(key)) {
-      return refuseUpgrade(socket, new BistroError('rate_limited', `At most ${options.wsMaxConnectionsPerPrincipal} WebSockets may be open per principal; close one first.`));
+      return refuseUpgrade(socket, new BistroError('rate_limited', `At most ${options.maxConnectionsPerPrincipal} WebSockets may be open per principal; close one first.`));
     }
     // The raw socket closes whatever happens next (a handshake ws refuses included): the count is given back once.
     socket.once('close', () => connections.release(key));
