@@ -79,9 +79,9 @@ export async function runDeliveryBenchmark(benchmark: PushBenchmark, clients: Pu
   const connections = connectionsAllowed(requested, warnings);
   const fires = benchmark.fires ?? 5;
   try {
-    const bistro = await startPushBistro(dir, `bench-admin-${randomUUID()}`, {}, options.profileDir);
+    const bistro = await startPushBistro(dir, `bench-admin-${randomUUID()}`, benchmark.env, options.profileDir);
     servers.push(bistro);
-    const frames = await recordFrames(clients, bistro);
+    const frames = await recordFrames(clients, bistro, benchmark.client);
     const baselines: { baseline: PushBaseline; server: PushServer; rounds: PushRound[] }[] = [];
     for (const baseline of benchmark.baselines) {
       const server = await startPushBaseline(baseline.kind, frames);

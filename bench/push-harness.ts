@@ -11,7 +11,7 @@ import { median, startBistro, type Server } from './harness.ts';
 import { loadCpu, serverCpu, spawnNode, stopProcess, waitForLine } from './processes.ts';
 import type { Command, FireAnswer, OpenAnswer, OpenCommand, TriggerRequest } from './push-clients.ts';
 import type { PushFrames } from './push-frames.ts';
-import { pushSubjectEnv, type PushBaseline, type PushBaselineServer, type PushBenchmark, type PushMetric } from './suites.ts';
+import { pushSubjectEnv, type PushBaseline, type PushClient, type PushBaselineServer, type PushBenchmark, type PushMetric } from './suites.ts';
 
 /** Every push server runs with it, so memory is read alike (bench/memory-probe.ts). */
 const probeArgs = ['--expose-gc', '--import', './bench/memory-probe.ts'];
@@ -68,7 +68,7 @@ export interface PushServer extends Server {
   token?: string;
 }
 
-export async function startPushBistro(dir: string, adminToken: string, env: Record<string, string>, profileDir: string | undefined): Promise<PushServer> {
+export async function startPushBistro(dir: string, adminToken: string, env: Record<string, string> | undefined, profileDir: string | undefined): Promise<PushServer> {
   const server = await startBistro(dir, { ...pushSubjectEnv, ...env }, adminToken, profileDir, probeArgs);
   const itemResponse = await fetch(`${server.url}/menu/fish-and-chips`);
   if (!itemResponse.ok) throw new Error(`GET /menu/fish-and-chips answered ${itemResponse.status}`);
@@ -134,23 +134,18 @@ export async function headCursor(url: string): Promise<string> {
   }
 }
 
-/** One event through each Bistro push pattern, one connection each: the bytes the baselines repeat. */
-export async function recordFrames(clients: PushClients, bistro: PushServer): Promise<PushFrames> {
-  const samples: Partial<Record<'ws' | 'sse' | 'longpoll', { ready: string | null; delivered: string | null }>> = {};
-  for (const kind of ['ws', 'sse', 'longpoll'] as const) {
-    const opened = await clients.open({ kind, url: bistro.url, count: 1, after: await bistro.after() });
-    if (opened.opened !== 1) throw new Error(`recording Bistro's ${kind} frames: the connection failed: ${opened.firstError ?? 'unknown'}`);
-    const fired = await clients.fire(bistro.url, bistro.trigger(), 10_000);
-    await clients.closeAll();
-    if (fired.sample === null) throw new Error(`recording Bistro's ${kind} frames: no event arrived within 10 s (trigger answered ${fired.triggerStatus})`);
-    samples[kind] = { ready: opened.readySample, delivered: fired.sample };
-  }
-  return {
-    wsFrame: samples.ws?.delivered ?? '',
-    subscribeResult: samples.ws?.ready ?? '',
-    sseFrame: samples.sse?.delivered ?? '',
-    longPollBody: samples.longpoll?.delivered ?? '',
-  };
+/** One event through Bistro's `kind` of connection: the bytes the baselines repeat (the other kinds' frames stay empty). */
+export async function recordFrames(clients: PushClients, bistro: PushServer, kind: PushClient): Promise<PushFrames> {
+  const opened = await clients.open({ kind, url: bistro.url, count: 1, after: await bistro.after() });
+  if (opened.opened !== 1) throw new Error(`recording Bistro's ${kind} frames: the connection failed: ${opened.firstError ?? 'unknown'}`);
+  const fired = await clients.fire(bistro.url, bistro.trigger(), 10_000);
+  await clients.closeAll();
+  if (fired.sample === null) throw new Error(`recording Bistro's ${kind} frames: no event arrived within 10 s (trigger answered ${fired.triggerStatus})`);
+  const frames: PushFrames = { wsFrame: '', subscribeResult: '', sseFrame: '', longPollBody: '' };
+  if (kind === 'ws') Object.assign(frames, { wsFrame: fired.sample, subscribeResult: opened.readySample ?? '' });
+  if (kind === 'sse') frames.sseFrame = fired.sample;
+  if (kind === 'longpoll') frames.longPollBody = fired.sample;
+  return frames;
 }
 
 export interface PushOptions {
@@ -209,6 +204,8 @@ export interface PushResult {
   requestedConnections: number;
   ratioOf: PushMetric;
   note?: string;
+  /** Bistro's environment on top of the bench defaults. */
+  subjectEnv: Record<string, string>;
   /** Why a figure may mislead: fewer connections than asked, a busy client. */
   warnings: string[];
   subject: PushSide;
@@ -279,6 +276,7 @@ export function toPushResult(
     requestedConnections: run.requested,
     ratioOf: benchmark.ratioOf,
     ...(benchmark.note ? { note: benchmark.note } : {}),
+    subjectEnv: { ...pushSubjectEnv, ...benchmark.env },
     warnings,
     subject,
     comparisons,

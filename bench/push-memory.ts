@@ -68,11 +68,11 @@ export async function runMemoryBenchmark(benchmark: PushBenchmark, clients: Push
   const requested = options.connections ?? benchmark.connections;
   const connections = connectionsAllowed(requested, warnings);
   try {
-    const startBistro = () => startPushBistro(dir, adminToken, {}, options.profileDir);
+    const startBistro = () => startPushBistro(dir, adminToken, benchmark.env, options.profileDir);
     let frames: PushFrames;
     const recorder = await startBistro();
     try {
-      frames = await recordFrames(clients, recorder);
+      frames = await recordFrames(clients, recorder, benchmark.client);
     } finally {
       await stopProcess(recorder.child);
     }

@@ -55,8 +55,9 @@ export function toMarkdown(report: BenchReport): string {
     `# Bistro bench — ${report.startedAt}`,
     '',
     `\`${report.command}\` · commit ${report.commit ?? 'unknown'} · node ${machine.node} · ${machine.cpus}× ${machine.cpuModel}`,
-    `${settings.rounds} rounds × ${settings.seconds} s after ${settings.warmupSeconds} s warm-up, baseline and Bistro rounds interleaved; medians. ` +
-      (machine.pinning.pinned ? 'Servers pinned to CPU 0, load generator (autocannon) to CPU 1.' : `Not pinned: ${machine.pinning.reason ?? 'unknown'}.`),
+    (report.benchmarks.length > 0 ? `${settings.rounds} rounds × ${settings.seconds} s after ${settings.warmupSeconds} s warm-up` : `${settings.rounds} rounds`) +
+      ', baseline and Bistro rounds interleaved; medians. ' +
+      (machine.pinning.pinned ? 'Servers pinned to CPU 0, load generator (autocannon) and push clients to CPU 1.' : `Not pinned: ${machine.pinning.reason ?? 'unknown'}.`),
     '',
   ];
   if (report.benchmarks.length > 0) {
