@@ -21,7 +21,7 @@ export interface RunOptions {
   seconds: number;
   rounds: number;
   warmupSeconds: number;
-  /** Names to run, or a group such as `rest` for every `rest.…`; all when null. */
+  /** Names to run, or a group such as `rest` for every `rest.…`, `push.wake` for every `push.wake.…`; all when null. */
   only: string[] | null;
   resultsDir: string;
   profileDir?: string | undefined;
@@ -53,7 +53,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions
 
 function selected(only: string[] | null): { http: Benchmark[]; push: PushBenchmark[] } {
   if (only === null) return { http: allBenchmarks, push: allPushBenchmarks };
-  const chosen = <T extends { name: string }>(list: T[]) => list.filter((benchmark) => only.some((name) => benchmark.name === name || benchmark.name.startsWith(`${name}.`)));
+  const matches = (benchmark: string, name: string) => benchmark === name || benchmark.startsWith(`${name}.`);
+  const chosen = <T extends { name: string }>(list: T[]) => list.filter((benchmark) => only.some((name) => matches(benchmark.name, name)));
   const choice = { http: chosen(allBenchmarks), push: chosen(allPushBenchmarks) };
   if (choice.http.length + choice.push.length === 0) {
     throw new Error(`BENCH_ONLY=${only.join(',')} matches none of: ${[...allBenchmarks, ...allPushBenchmarks].map((benchmark) => benchmark.name).join(', ')}`);

@@ -205,7 +205,7 @@ export interface PushBenchmark {
 export const pushSubjectEnv = { BISTRO_WS_MAX_CONNECTIONS_PER_PRINCIPAL: '1000000', BISTRO_MAX_WAIT_SECONDS: '60', BISTRO_SQLITE_SYNCHRONOUS: 'normal' };
 
 const broadcast = (connections: number): PushBenchmark => ({
-  name: `push.broadcast-${connections}`,
+  name: `push.broadcast.${connections}`,
   title: `/ws broadcast to ${connections.toLocaleString('en-US')} subscribers`,
   measure: 'delivery',
   client: 'ws',
@@ -220,7 +220,7 @@ const broadcast = (connections: number): PushBenchmark => ({
 });
 
 const memory = (client: PushClient, connections: number, what: string): PushBenchmark => ({
-  name: `push.memory-${client}`,
+  name: `push.memory.${client}`,
   title: `memory per ${what}`,
   measure: 'memory',
   client,
@@ -231,7 +231,7 @@ const memory = (client: PushClient, connections: number, what: string): PushBenc
 });
 
 const wake = (client: PushClient, what: string): PushBenchmark => ({
-  name: `push.wake-${client}`,
+  name: `push.wake.${client}`,
   title: `wake ${what}`,
   measure: 'delivery',
   client,
