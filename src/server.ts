@@ -11,7 +11,9 @@ import { createHttpApp } from './patterns/http/http-app.ts';
 import { registerGraphqlRoutes } from './patterns/graphql/graphql-routes.ts';
 import { registerDocs } from './patterns/rest/docs.ts';
 import { registerRestRoutes } from './patterns/rest/rest-routes.ts';
+import { createRpcDispatcher } from './patterns/rpc/rpc-dispatcher.ts';
 import { registerRpcHttp } from './patterns/rpc/rpc-http.ts';
+import { registerWebSocket } from './patterns/websocket/websocket-routes.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
 export const version = '0.1.0';
@@ -61,7 +63,10 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   });
   registerRestRoutes(app, core);
   await registerGraphqlRoutes(app, core, config);
-  await registerRpcHttp(app, core, { maxBatch: config.rpcMaxBatch, version });
+  // One JSON-RPC dispatcher for POST /rpc and /ws: the same answers, the same kept results.
+  const rpc = createRpcDispatcher({ core, maxBatch: config.rpcMaxBatch, version });
+  await registerRpcHttp(app, core, rpc);
+  registerWebSocket(app, core, config, rpc);
   await registerDocs(app, core.catalogue, version);
 
   const kitchen = config.kitchen === 'auto' ? new AutoKitchen(core, config.kitchenPaceMs, (error) => app.log.error({ err: error }, 'auto kitchen')) : null;

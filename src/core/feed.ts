@@ -79,6 +79,13 @@ export interface FollowHandlers {
   onEvent(event: CloudEvent): void;
   /** Called once if the feed ends the follow: the node is shutting down. */
   onEnd(reason: 'closing'): void;
+  /**
+   * Awaited before each further page of the backlog: resolves when the client has taken what it
+   * was sent (its socket drained), so a long backlog goes out at the client's pace instead of
+   * piling up in memory. Live events are not held for it: a client too slow for those is the
+   * pattern's to cut off. @default no wait
+   */
+  ready?(): Promise<void> | void;
 }
 
 export interface Following {
@@ -109,6 +116,8 @@ export interface Feed {
   follow(after: number, filter: FeedFilter, handlers: FollowHandlers): Promise<Following>;
   /** Shutting down: every wait ends at once ('closing'), every follow ends, and new ones end as they start. */
   close(): void;
+  /** Listeners now attached (parked requests, follows, subscriptions): a gauge, and how tests see that nothing leaks. */
+  subscriberCount(): number;
 }
 
 export interface FeedDeps {
@@ -117,6 +126,8 @@ export interface FeedDeps {
   logError: (error: unknown, where: string) => void;
   /** Events read per query while catching up. @default 500 events */
   readBatch?: number;
+  /** Live events a follow holds while it reads its backlog; past it they are dropped and read from the log instead. @default 1000 events */
+  holdLimit?: number;
 }
 
 interface Subscriber {
@@ -130,10 +141,8 @@ function passes({ principal, types, subject }: FeedFilter, { event, audience }: 
   return subject === undefined || event.subject === subject;
 }
 
-/** Live events a follow holds while it catches up from the log; past it they are dropped and read again. */
-const catchUpBufferLimit = 10_000;
 
-export function createFeed({ store, logError, readBatch = 500 }: FeedDeps): Feed {
+export function createFeed({ store, logError, readBatch = 500, holdLimit = 1000 }: FeedDeps): Feed {
   let known = 0;
   let delivered = 0;
   /** Events in hand above `delivered`, waiting for the ones before them. */
@@ -292,7 +301,7 @@ export function createFeed({ store, logError, readBatch = 500 }: FeedDeps): Feed
       // Subscribed before the first read, so an event committed while the backlog is read is held, not lost.
       const unsubscribe = subscribe(filter, (event) => {
         if (live) deliver(event);
-        else if (held.length < catchUpBufferLimit) held.push(event);
+        else if (held.length < holdLimit) held.push(event);
         else overflowed = true;
       });
       const stop = () => {
@@ -312,7 +321,10 @@ export function createFeed({ store, logError, readBatch = 500 }: FeedDeps): Feed
           const { page, full } = await readPage(cursor, filter, readBatch);
           for (const event of page.items) deliver(event);
           cursor = Number(page.nextCursor);
-          if (full) continue;
+          if (full) {
+            await handlers.ready?.();
+            continue;
+          }
           // Too much arrived while catching up to hold: it is all in the log, so read on from there.
           if (overflowed) {
             overflowed = false;
@@ -330,6 +342,7 @@ export function createFeed({ store, logError, readBatch = 500 }: FeedDeps): Feed
       if (closed) closing();
       return { position: () => position, close: stop };
     },
+    subscriberCount: () => subscribers.size,
     close() {
       closed = true;
       for (const end of [...onClose]) end();

@@ -40,6 +40,8 @@ describe('pages in a real browser', { skip }, () => {
     const summaries = await page.locator('.opblock-summary-path').allInnerTexts();
     assert.ok(summaries.some((path) => path.includes('/orders/{id}/status')), `docs show the status route, saw ${summaries.join(', ')}`);
     assert.ok(summaries.some((path) => path.includes('/menu')), 'docs show the menu');
+    const patterns = await page.locator('#patterns td:first-child').allInnerTexts();
+    assert.deepEqual(patterns, ['REST', 'Short polling', 'Long polling', 'Server-Sent Events', 'JSON-RPC 2.0', 'WebSocket', 'GraphQL'], 'the page introduces every pattern with a line to try it');
     assert.deepEqual(foreign, [], 'every asset comes from Bistro itself');
   });
 

@@ -41,3 +41,13 @@ test('staff are exactly the waiter, the kitchen and the admin', () => {
 test('the anonymous principal is the one everybody is before signing in', () => {
   assert.deepEqual(anonymous, { id: 'anonymous', role: 'anonymous', name: 'anonymous' }, 'the anonymous principal');
 });
+
+test('the feed’s check (canSee) and the query’s list (audiencesFor) are the same rule', () => {
+  for (const principal of [ada, bob, kitchen, waiter, admin, anonymous]) {
+    for (const audience of ['public', 'staff', ada.id, bob.id, anonymous.id, kitchen.id]) {
+      const audiences = audiencesFor(principal);
+      const listed = audiences === null || audiences.includes(audience);
+      assert.equal(canSee(principal, audience), listed, `${principal.id} and ${audience}: the feed and the query agree`);
+    }
+  }
+});

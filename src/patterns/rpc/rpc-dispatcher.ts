@@ -5,21 +5,11 @@
  */
 import { BistroError, type Core, invalid, type Principal } from '../../core/core.ts';
 import { createOpenRpcDocument } from './openrpc.ts';
-import { internalError, protocolError, toRpcError, type RpcError } from './rpc-errors.ts';
+import type { PrincipalSource, RpcContext, RpcEndpoint, RpcError, RpcId, RpcReply, RpcResponse, TransportMethod } from '../http/json-rpc.ts';
+import { internalError, protocolError, toRpcError } from './rpc-errors.ts';
 
-export type RpcId = string | number | null;
-export type RpcResponse = { jsonrpc: '2.0'; result: unknown; id: RpcId } | { jsonrpc: '2.0'; error: RpcError; id: RpcId };
-/** One response, or a batch's responses (never an empty array: §6 says send nothing instead). */
-export type RpcReply = RpcResponse | RpcResponse[];
-
-/** Who is calling: a principal, or a way to find one, asked at most once per message and only if a call needs it. */
-export type PrincipalSource = Principal | (() => Promise<Principal>);
-
-export interface RpcContext {
-  principal: PrincipalSource;
-  /** Told of every internal error; the client hears only -32603 "Internal error". */
-  logError(error: unknown, method: string): void;
-}
+// The transport-facing types live in patterns/http, where the WebSocket pattern can see them too.
+export type { PrincipalSource, RpcContext, RpcId, RpcReply, RpcResponse, TransportMethod } from '../http/json-rpc.ts';
 
 export interface RpcDispatcherOptions {
   core: Pick<Core, 'catalogue' | 'invoke' | 'answers'>;
@@ -29,11 +19,7 @@ export interface RpcDispatcherOptions {
   version: string;
 }
 
-export interface RpcDispatcher {
-  /** Parses `text` first: invalid JSON answers -32700 with `id: null`. Never rejects. */
-  handleText(text: string, context: RpcContext): Promise<RpcReply | undefined>;
-  /** A message already parsed from JSON: one request object or a batch array. Never rejects. */
-  handleMessage(message: unknown, context: RpcContext): Promise<RpcReply | undefined>;
+export interface RpcDispatcher extends RpcEndpoint {
   /**
    * The reply at once, without waiting on anything, when the message is one call to a shared read
    * whose result is kept and the caller is already known (a principal, not a way to find one);
@@ -123,15 +109,29 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
     return result;
   }
 
+  /** `rpc.discover` on a transport that adds methods lists them too; one document per set of methods. */
+  const discoveries = new WeakMap<ReadonlyMap<string, TransportMethod>, Record<string, unknown>>();
+  function discover(methods: ReadonlyMap<string, TransportMethod> | undefined): Record<string, unknown> {
+    discovery ??= createOpenRpcDocument(core.catalogue, version);
+    if (!methods || methods.size === 0) return discovery;
+    let document = discoveries.get(methods);
+    if (!document) {
+      const own = [...methods.values()].map((method) => method.describe);
+      document = { ...discovery, methods: [...(discovery['methods'] as unknown[]), ...own] };
+      discoveries.set(methods, document);
+    }
+    return document;
+  }
+
   /** Runs one well-formed call; every failure becomes an error object. */
   async function run(method: string, params: object | undefined, principal: () => Promise<Principal>, context: RpcContext): Promise<{ result: unknown; json?: string } | { error: RpcError }> {
     // §3 reserves rpc.* for the server itself. OpenRPC tools send `params: []` to rpc.discover, so that is accepted too.
     if (method === 'rpc.discover') {
       if (!isEmpty(params)) return { error: toRpcError(invalid('', 'rpc.discover takes no params')) };
-      discovery ??= createOpenRpcDocument(core.catalogue, version);
-      return { result: discovery };
+      return { result: discover(context.methods) };
     }
-    if (method.startsWith('rpc.') || core.catalogue.get(method) === undefined) {
+    const own = context.methods?.get(method);
+    if (!own && (method.startsWith('rpc.') || core.catalogue.get(method) === undefined)) {
       return { error: protocolError('methodNotFound', `There is no method "${method}".`) };
     }
     if (Array.isArray(params)) {
@@ -140,6 +140,7 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
     try {
       // The principal first, even for a ready-made answer: a bad token is refused (-32001) all the same.
       const who = await principal();
+      if (own) return { result: (await own.run((params ?? {}) as Record<string, unknown>, who)) ?? null };
       if (core.answers.isShared(method)) {
         const { output, json } = await sharedResult(method, params ?? {}, who);
         return { result: output, json };
@@ -214,6 +215,8 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
     handleMessage,
     ready,
     readyJson,
+    stringify: stringifyReply,
+    invalidRequest: (detail) => failure(null, protocolError('invalidRequest', detail)),
     async handleText(text, context) {
       let message: unknown;
       try {

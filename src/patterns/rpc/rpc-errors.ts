@@ -2,22 +2,10 @@
  * JSON-RPC error objects: the protocol's own codes (spec §5.1) and the one table that maps each
  * catalogue code to its JSON-RPC code. docs/protocols/json-rpc.md prints this table.
  */
-import { BistroError, errorCatalogue, type ErrorCode, type WireFieldError, wireFieldErrors } from '../../core/core.ts';
+import { BistroError, errorCatalogue, type ErrorCode, wireFieldErrors } from '../../core/core.ts';
+import type { RpcError, RpcErrorData } from '../http/json-rpc.ts';
 
-export interface RpcErrorData {
-  /** The catalogue code, as REST's problem `code` and GraphQL's `extensions.code`. */
-  code?: ErrorCode;
-  detail?: string;
-  errors?: WireFieldError[];
-  /** The error's details, such as a resync's `head` cursor. */
-  [member: string]: unknown;
-}
-
-export interface RpcError {
-  code: number;
-  message: string;
-  data?: RpcErrorData;
-}
+export type { RpcError, RpcErrorData } from '../http/json-rpc.ts';
 
 /** The protocol's reserved codes, with the messages the specification gives them. */
 export const protocolErrors = {

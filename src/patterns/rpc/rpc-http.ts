@@ -7,14 +7,8 @@ import type { BistroError} from '../../core/core.ts';
 import { anonymous, type Core } from '../../core/core.ts';
 import { methodNotAllowed, requireJsonBody } from '../http/http-rules.ts';
 import { toBistroError } from '../http/errors.ts';
-import { createRpcDispatcher, stringifyReply, type PrincipalSource, type RpcContext, type RpcReply } from './rpc-dispatcher.ts';
+import { stringifyReply, type PrincipalSource, type RpcContext, type RpcDispatcher, type RpcReply } from './rpc-dispatcher.ts';
 import { toRpcError } from './rpc-errors.ts';
-
-export interface RpcHttpOptions {
-  /** Most requests one batch may hold (BISTRO_RPC_MAX_BATCH). */
-  maxBatch: number;
-  version: string;
-}
 
 const json = 'application/json; charset=utf-8';
 
@@ -54,8 +48,8 @@ function sendReply(reply: FastifyReply, answer: RpcReply | undefined): FastifyRe
   return reply.code(200).header('content-type', json).send(stringifyReply(answer));
 }
 
-export async function registerRpcHttp(app: FastifyInstance, core: Core, { maxBatch, version }: RpcHttpOptions): Promise<void> {
-  const dispatcher = createRpcDispatcher({ core, maxBatch, version });
+/** `dispatcher` is made by the composition root, which hands the same one to the WebSocket at /ws. */
+export async function registerRpcHttp(app: FastifyInstance, core: Core, dispatcher: RpcDispatcher): Promise<void> {
 
   // A plugin scope, so its parser and error handler apply to /rpc only: bad JSON must reach the
   // dispatcher as text (and come back -32700), not be answered as a problem document.
