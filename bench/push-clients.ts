@@ -8,8 +8,7 @@
 import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { WebSocket } from 'ws';
-import { io, type Socket } from 'socket.io-client';
+import { RawWebSocket } from './raw-websocket.ts';
 
 export type ClientKind = 'ws' | 'socketio' | 'sse' | 'longpoll';
 
@@ -102,38 +101,44 @@ class Group {
 let group: Group | null = null;
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 
-function wsUrl(url: string, token: string | undefined): string {
-  const target = new URL('/ws', url.replace(/^http/, 'ws'));
-  if (token) target.searchParams.set('token', token);
-  return target.href;
-}
-
 /** Opens one connection; resolves once it can receive (subscribed, connected, headers in, request written). */
 function openOne(current: Group, index: number, command: OpenCommand, onReady: (sample: string | null) => void, onFail: (error: Error) => void): Connection {
   const { kind } = command;
-  if (kind === 'ws') {
-    const socket = new WebSocket(wsUrl(command.url, command.token), { perMessageDeflate: false });
+  if (kind === 'ws' || kind === 'socketio') {
+    // /ws: subscribe, ready on its answer, then every message is an event. Socket.IO (engine.io 4
+    // over WebSocket): answer the open packet `0{…}` by joining the namespace (`40`), ready on its
+    // `40{…}`, events are `42[…]`, and its pings (`2`) want a pong (`3`).
     let ready = false;
-    socket.on('open', () => socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'events.subscribe', params: { after: command.after } })));
-    socket.on('message', (data: Buffer) => {
-      if (ready) return current.deliver(index, () => data.toString());
-      ready = true;
-      const text = data.toString();
-      if (text.includes('"error"')) onFail(new Error(`subscribe refused: ${text.slice(0, 300)}`));
-      else onReady(text);
+    const path = kind === 'ws' ? `/ws${command.token ? `?token=${encodeURIComponent(command.token)}` : ''}` : '/socket.io/?EIO=4&transport=websocket';
+    const socket = new RawWebSocket(command.url, path, {
+      onOpen: () => {
+        if (kind === 'ws') socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'events.subscribe', params: { after: command.after } }));
+      },
+      onMessage: (payload) => {
+        if (kind === 'socketio') {
+          const type = payload[0];
+          if (type === 0x30 /* 0: open */) return socket.send('40');
+          if (type === 0x32 /* 2: ping */) return socket.send('3');
+          if (!ready && payload[1] === 0x30 /* 40: joined */) {
+            ready = true;
+            return onReady(payload.toString());
+          }
+          if (ready && payload[1] === 0x32 /* 42: event */) current.deliver(index, () => payload.toString());
+          return;
+        }
+        if (ready) return current.deliver(index, () => payload.toString());
+        ready = true;
+        const text = payload.toString();
+        if (text.includes('"error"')) onFail(new Error(`subscribe refused: ${text.slice(0, 300)}`));
+        else onReady(text);
+      },
+      onError: (error) => (ready ? undefined : onFail(error)),
+      onClose: () => {
+        if (ready) current.dropped++;
+        else onFail(new Error('closed before it was ready'));
+      },
     });
-    socket.on('error', (error) => (ready ? undefined : onFail(error)));
-    socket.on('close', () => {
-      if (ready) current.dropped++;
-    });
-    return { close: () => socket.terminate() };
-  }
-  if (kind === 'socketio') {
-    const socket: Socket = io(command.url, { transports: ['websocket'], forceNew: true, reconnection: false });
-    socket.once('connect', () => onReady(null));
-    socket.once('connect_error', onFail);
-    socket.on('event', (payload: unknown) => current.deliver(index, () => JSON.stringify(payload)));
-    return { close: () => socket.disconnect() };
+    return { close: () => socket.close() };
   }
   const headers: Record<string, string> = command.token ? { authorization: `Bearer ${command.token}` } : {};
   if (kind === 'sse') {
