@@ -96,7 +96,8 @@ test('the push benchmarks run at a tiny size: every client kind, both measures, 
         if (result.measure === 'delivery') assert.ok((side.median['p99Ms'] ?? 0) > 0 && (side.median['deliveriesPerSecond'] ?? 0) > 0, `${result.name}: deliveries were timed`);
         else assert.ok((side.median['heapBytesPerConnection'] ?? 0) > 0, `${result.name}: the open connections grew the heap`);
       }
-      for (const comparison of result.comparisons) assert.equal(typeof comparison.ratio, 'number', `${result.name}: a ratio against ${comparison.kind}`);
+      // RSS grows in pages, so 20 connections may not move it: a memory ratio may be unknown at this size.
+      if (result.measure === 'delivery') for (const comparison of result.comparisons) assert.equal(typeof comparison.ratio, 'number', `${result.name}: a ratio against ${comparison.kind}`);
       assert.equal(typeof result.goalMet, 'boolean', `${result.name}: the benchmark was judged`);
     }
     assert.match(markdown, /## Push[\s\S]*\| \/ws broadcast to 2,000 subscribers \| 20 \|/, 'the push table names each benchmark with the connections it measured');
