@@ -48,6 +48,11 @@ function notes(result: PushResult): string {
     parts.push(`server CPU µs per delivery ${sides.map(([name, side]) => `${name} ${figure(side, 'serverCpuUsPerDelivery', whole)}`).join(', ')}`);
     parts.push(`trigger answered in ${sides.map(([name, side]) => `${name} ${figure(side, 'triggerMs', ms)}`).join(', ')} ms`);
   } else {
+    const heap = (side: PushSide) => side.median['heapBytesPerConnection'];
+    for (const comparison of result.comparisons) {
+      const [bistro, baseline] = [heap(result.subject), heap(comparison.side)];
+      if (typeof bistro === 'number' && typeof baseline === 'number' && baseline > 0) parts.push(`heap per connection ${(bistro / baseline).toFixed(2)}× ${comparison.kind}'s`);
+    }
     parts.push(`RSS before → after opening, Bistro ${figure(result.subject, 'rssBeforeBytes', (value) => `${(value / 2 ** 20).toFixed(0)}`)} → ${figure(result.subject, 'rssAfterBytes', (value) => `${(value / 2 ** 20).toFixed(0)}`)} MiB`);
   }
   parts.push(...result.warnings);
