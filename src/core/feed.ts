@@ -80,7 +80,7 @@ export interface FollowHandlers {
   /** Called once if the feed ends the follow: the node is shutting down. */
   onEnd(reason: 'closing'): void;
   /**
-   * Awaited before each further page of the backlog: resolves when the client has taken what it
+   * Awaited before each event of the backlog: resolves when the client has taken enough of what it
    * was sent (its socket drained), so a long backlog goes out at the client's pace instead of
    * piling up in memory. Live events are not held for it: a client too slow for those is the
    * pattern's to cut off. @default no wait
@@ -319,12 +319,12 @@ export function createFeed({ store, logError, readBatch = 500, holdLimit = 1000 
         let cursor = after;
         for (let caughtUp = false; !caughtUp && !stopped; ) {
           const { page, full } = await readPage(cursor, filter, readBatch);
-          for (const event of page.items) deliver(event);
-          cursor = Number(page.nextCursor);
-          if (full) {
-            await handlers.ready?.();
-            continue;
+          for (const event of page.items) {
+            if (handlers.ready) await handlers.ready();
+            deliver(event);
           }
+          cursor = Number(page.nextCursor);
+          if (full) continue;
           // Too much arrived while catching up to hold: it is all in the log, so read on from there.
           if (overflowed) {
             overflowed = false;

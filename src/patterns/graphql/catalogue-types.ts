@@ -61,6 +61,8 @@ export interface CatalogueTypes {
   inputObject(name: string, schema: JsonSchema, omit: readonly string[]): GraphQLInputObjectType;
   /** A generated object type by its GraphQL name (for edges); throws if nothing generated it. */
   object(name: string): GraphQLObjectType;
+  /** As `object`, but undefined when no operation generated it (a schema of a few operations, in tests). */
+  findObject(name: string): GraphQLObjectType | undefined;
 }
 
 export const JsonScalar = new GraphQLScalarType({ name: 'JSON', description: 'Any JSON value, as it is: the data of an event.' });
@@ -212,9 +214,14 @@ export function createCatalogueTypes(views: Readonly<Record<string, TypeView>>, 
     },
 
     object(name) {
-      const found = named.get(name)?.type;
-      if (!(found instanceof GraphQLObjectType)) throw new Error(`no generated GraphQL object type ${name}`);
+      const found = types.findObject(name);
+      if (!found) throw new Error(`no generated GraphQL object type ${name}`);
       return found;
+    },
+
+    findObject(name) {
+      const found = named.get(name)?.type;
+      return found instanceof GraphQLObjectType ? found : undefined;
     },
   };
   return types;

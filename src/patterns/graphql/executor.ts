@@ -48,6 +48,8 @@ function validationError(message: string): GraphQLError {
 export interface Executor {
   /** Never throws: a document that cannot run comes back as its errors. */
   prepare(query: string, operationName: string | undefined): Preparation;
+  /** Why these variables make the document too costly (a `limit: $n`), or undefined when they do not. */
+  tooCostly(prepared: Prepared, variables: Record<string, unknown> | undefined): GraphQLError | undefined;
   /** The result; one without `data` is a request error (bad variables, too costly). */
   run(prepared: Prepared, context: GraphqlContext, variables: Record<string, unknown> | undefined): Promise<ExecutionResult>;
 }
@@ -89,6 +91,10 @@ export function createExecutor(schema: GraphQLSchema, options: GraphqlOptions, d
     };
   }
 
+  function tooCostly(prepared: Prepared, variables: Record<string, unknown> | undefined): GraphQLError | undefined {
+    return prepared.cost === null ? costError(measureDocument(prepared.document, schema, defaultLimits, variables).cost, options) : undefined;
+  }
+
   return {
     prepare(query, operationName) {
       const key = `${operationName ?? ''}\u0000${query}`;
@@ -107,11 +113,11 @@ export function createExecutor(schema: GraphQLSchema, options: GraphqlOptions, d
       return preparation;
     },
 
+    tooCostly,
+
     async run(prepared, context, variables) {
-      if (prepared.cost === null) {
-        const tooCostly = costError(measureDocument(prepared.document, schema, defaultLimits, variables).cost, options);
-        if (tooCostly) return { errors: [tooCostly] };
-      }
+      const tooMuch = tooCostly(prepared, variables);
+      if (tooMuch) return { errors: [tooMuch] };
       if (prepared.compiled) return prepared.compiled.query(undefined, context, variables);
       return execute({ schema, document: prepared.document, contextValue: context, variableValues: variables, operationName: prepared.operationName });
     },

@@ -2,6 +2,7 @@
  * GraphQL over HTTP at `/graphql` (GraphQL-over-HTTP spec): GET for queries, POST for anything,
  * `application/graphql-response+json` when the client accepts it (4xx for requests that never ran),
  * `application/json` otherwise (200 once the request is well formed), GraphiQL for browsers.
+ * Subscriptions use the same path over WebSocket (subscriptions.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OperationTypeNode, type GraphQLFormattedError } from 'graphql';
@@ -14,6 +15,7 @@ import { registerGraphiqlAssets, sendGraphiql } from './graphiql.ts';
 import { explainingVariables } from './variable-pointers.ts';
 import { rootFieldPath } from './operation-fields.ts';
 import { createContext, createGraphqlSchema, type GraphqlContext } from './schema.ts';
+import { registerGraphqlSubscriptions, type SubscriptionOptions } from './subscriptions.ts';
 
 type Media = 'graphql-response' | 'json' | 'html';
 
@@ -121,7 +123,7 @@ function defaultLimits(core: Core): Map<string, number> {
   return limits;
 }
 
-export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, options: GraphqlOptions): Promise<void> {
+export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, options: GraphqlOptions & SubscriptionOptions): Promise<void> {
   const schema = createGraphqlSchema(core.catalogue.list());
   const executor = explainingVariables(createExecutor(schema, options, defaultLimits(core)), schema);
   // Whole responses to queries made only of shared reads, by document and variables.
@@ -176,6 +178,10 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
       send(reply, media, failed, { errors: formatErrors(preparation.errors, true, format) });
       return;
     }
+    if (preparation.prepared.operation === OperationTypeNode.SUBSCRIPTION) {
+      send(reply, media, failed, bistroErrorBody(new BistroError('validation_failed', 'Subscriptions travel over the WebSocket at /graphql (protocol graphql-transport-ws).')));
+      return;
+    }
     if (request.method === 'GET' && preparation.prepared.operation !== OperationTypeNode.QUERY) {
       send(reply, media, 405, bistroErrorBody(methodNotAllowed(reply, ['POST'], `A ${preparation.prepared.operation} travels by POST.`)));
       return;
@@ -208,4 +214,5 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
     });
   });
   registerGraphiqlAssets(app);
+  registerGraphqlSubscriptions(app, core, schema, executor, options);
 }

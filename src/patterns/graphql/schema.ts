@@ -2,13 +2,15 @@
  * The executable schema, generated from the catalogue: types from the operations' schemas, one root
  * field per operation binding. The graph edges that are not operations (order → messages, order
  * item → menu item) are declared here and call `invoke` too, so every read and write goes through
- * the catalogue. Menu items are batched per request with a DataLoader.
+ * the catalogue. Menu items are batched per request with a DataLoader. Subscriptions
+ * (subscription-fields.ts) follow the feed and reuse the generated types.
  */
 import { GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, type GraphQLFieldConfigMap } from 'graphql';
 import type { AnyOperation, Order, OrderItem } from '../../core/core.ts';
 import type { GraphqlContext } from './graphql-context.ts';
 import { createCatalogueTypes, JsonScalar, type Edges, type TypeView } from './catalogue-types.ts';
 import { graphqlBinding, operationField, type GraphqlArgs } from './operation-fields.ts';
+import { subscriptionFields } from './subscription-fields.ts';
 
 export { createContext, type GraphqlContext } from './graphql-context.ts';
 
@@ -51,10 +53,14 @@ export function createGraphqlSchema(operations: readonly AnyOperation[]): GraphQ
     if (fields[field]) throw new Error(`two operations claim the GraphQL field ${field}`);
     fields[field] = operationField(operation, types);
   }
-  return new GraphQLSchema({
+  // Walking Query and Mutation generates every type; the subscriptions reuse those they need (Event, Order, Message).
+  const base = new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: roots.query }),
     mutation: new GraphQLObjectType({ name: 'Mutation', fields: roots.mutation }),
     // Named so the scalar is in the schema even while no field returns it.
     types: [JsonScalar],
   });
+  const subscriptions = subscriptionFields(types);
+  if (Object.keys(subscriptions).length === 0) return base;
+  return new GraphQLSchema({ ...base.toConfig(), subscription: new GraphQLObjectType({ name: 'Subscription', fields: subscriptions }) });
 }

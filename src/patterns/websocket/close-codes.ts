@@ -1,5 +1,5 @@
 /**
- * Why the server closes a `/ws` socket, as close codes (docs/patterns/websocket.md prints this
+ * Why the server closes a `/ws` socket, as close codes (docs/protocols/websocket.md prints this
  * table). Codes in the 4000 range follow graphql-ws: 4000 + the HTTP status the same refusal
  * would have had, so a client maps them without a second table.
  */

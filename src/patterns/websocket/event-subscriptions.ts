@@ -1,15 +1,12 @@
 /**
- * The `events.subscribe` subscriptions of one socket. Each catches up from its cursor page by page,
- * as fast as the client reads, then follows the feed live (no gap, no repeat), and remembers the
- * last event it actually handed to the socket: where the client resumes if the socket is cut.
+ * The `events.subscribe` subscriptions of one socket. Each follows the feed from its cursor (the
+ * backlog at the client's pace, then live; no gap, no repeat), and remembers the last event it
+ * actually handed to the socket: where the client resumes if the socket is cut.
  */
 import { BistroError, type CloudEvent, type Core, type EventType, formatCursor, type Following, type Principal } from '../../core/core.ts';
 
 /** Enough for a screen's worth of views; each subscription is one feed listener. */
 export const maxSubscriptionsPerSocket = 10;
-
-/** Events read from the log per page while catching up. */
-const catchUpPage = 100;
 
 interface Subscription {
   /** The last sequence sent to the socket, or the starting cursor. */
@@ -61,20 +58,8 @@ export class EventSubscriptions {
       if (this.#deps.send(`{"jsonrpc":"2.0","method":"event","params":${JSON.stringify(event)}}`)) subscription.sent = Number(event.sequence);
     };
     try {
-      // The backlog, read a page at a time and sent as the client reads it: a long one never piles up
-      // unsent. `follow` would hand a whole batch over at once, which is right only for live events.
-      let cursor = after;
-      for (let full = true; full && !subscription.ended; ) {
-        const page = await this.#deps.core.feed.read(cursor, filter, catchUpPage);
-        for (const event of page.items) {
-          await this.#deps.writable();
-          notify(event);
-        }
-        cursor = Number(page.nextCursor);
-        full = page.items.length === catchUpPage;
-      }
-      // What committed since the last page comes first from `follow`'s own read, then the live events.
-      if (!subscription.ended) subscription.following = await this.#deps.core.feed.follow(subscription.sent, filter, { onEvent: notify, onEnd: () => this.#deps.onClosing() });
+      // The backlog waits for the socket to drain, so a long one never piles up unsent.
+      subscription.following = await this.#deps.core.feed.follow(after, filter, { onEvent: notify, onEnd: () => this.#deps.onClosing(), ready: () => this.#deps.writable() });
     } catch (error) {
       this.#open.delete(id);
       throw error;

@@ -1,5 +1,5 @@
 /**
- * The WebSocket at `/ws` (docs/patterns/websocket.md): authentication, the Origin check and the
+ * The WebSocket at `/ws` (docs/protocols/websocket.md): authentication, the Origin check and the
  * per-principal connection limit happen at the upgrade, as plain HTTP refusals; then one
  * `SocketSession` per socket, pinged, closed when its key is revoked, and closed with 1001 and its
  * last sequence when the node shuts down.
