@@ -13,6 +13,7 @@ import { registerDocs } from './patterns/rest/docs.ts';
 import { registerRestRoutes } from './patterns/rest/rest-routes.ts';
 import { createRpcDispatcher } from './patterns/rpc/rpc-dispatcher.ts';
 import { registerRpcHttp } from './patterns/rpc/rpc-http.ts';
+import { registerSse } from './patterns/sse/sse-routes.ts';
 import { registerWebSocket } from './patterns/websocket/websocket-routes.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
@@ -61,7 +62,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     core.stop();
     done();
   });
-  registerRestRoutes(app, core);
+  registerRestRoutes(app, core, { maxWaitSeconds: config.maxWaitSeconds });
+  registerSse(app, core, config);
   await registerGraphqlRoutes(app, core, config);
   // One JSON-RPC dispatcher for POST /rpc and /ws: the same answers, the same kept results.
   const rpc = createRpcDispatcher({ core, maxBatch: config.rpcMaxBatch, version });

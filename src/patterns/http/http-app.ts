@@ -2,7 +2,7 @@
  * The HTTP host every HTTP-borne pattern mounts on: one Fastify instance with the body limit,
  * the JSON-only body parser, request ids, and errors answered as problem details by default.
  */
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { BistroError, type Core } from '../../core/core.ts';
 import { sendProblem } from './problem.ts';
 import { toBistroError } from './errors.ts';
@@ -12,10 +12,33 @@ export interface HttpOptions {
   logLevel: string;
 }
 
+/** A URL as it may be logged: a `token` query parameter (SSE, WebSocket: browsers cannot send headers there) hidden. */
+export function withoutToken(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1***');
+}
+
+/** Fastify's own request serializer (debug request lines), with the token taken out of the URL. */
+function serializeRequest(raw: unknown) {
+  // Fastify hands its request to the serializer, though its types name the raw one.
+  const request = raw as FastifyRequest;
+  return { method: request.method, url: withoutToken(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+}
+
+const closingApps = new WeakSet<FastifyInstance>();
+
+/**
+ * True once the node began shutting down. An answer given from then on (a parked long poll
+ * answered at once) should close its connection: the server's close waits for every connection,
+ * and one kept alive after its answer would hold it for the whole keep-alive timeout.
+ */
+export function isClosing(app: FastifyInstance): boolean {
+  return closingApps.has(app);
+}
+
 export function createHttpApp(core: Core, { bodyLimitBytes, logLevel }: HttpOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: bodyLimitBytes,
-    logger: logLevel === 'silent' ? false : { level: logLevel },
+    logger: logLevel === 'silent' ? false : { level: logLevel, serializers: { req: serializeRequest } },
     // A line per request costs more than the request itself; debug turns them on.
     logController: new LogController({ disableRequestLogging: logLevel !== 'debug' }),
     // Tokens travel in headers; no path parameter needs to be long.
@@ -23,6 +46,11 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel }: HttpOpti
     return503OnClosing: true,
   });
 
+  // Added before any other preClose hook, so it is set before the core answers parked requests.
+  app.addHook('preClose', (done) => {
+    closingApps.add(app);
+    done();
+  });
   // Fastify parses text/plain by default; a JSON API answers such bodies 415, not a confusing 400.
   app.removeContentTypeParser('text/plain');
   // Clients often send `content-type: application/json` on a DELETE with no body; that is no body, not bad JSON.

@@ -1,8 +1,8 @@
 /** OpenAPI 3.1, generated from the catalogue: every REST binding, its schemas, headers and errors. */
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { type Catalogue, errorCatalogue, type JsonObject, mustSend, plainSchema } from '../../core/core.ts';
+import { eventStreamPath, longPollParameters, longPollResponses, resyncProblemSchema } from './openapi-push.ts';
 import { pathParameters } from './rest-routes.ts';
-
 
 const problemSchema = {
   type: 'object',
@@ -52,11 +52,13 @@ export function createOpenApiDocument(catalogue: Catalogue, version: string): Js
         if (consumed.includes(name)) continue;
         parameters.push({ name, in: 'query', required: isRequired(input, name), schema: plain(schema), explode: false });
       }
+      parameters.push(...longPollParameters(operation.name));
     } else {
       const body = withoutFields(input, consumed);
       if (body) requestBody = { required: true, content: { 'application/json': { schema: body } } };
     }
     const status = String(rest.status ?? 200);
+    const push = longPollResponses(operation.name);
     const success: JsonObject =
       status === '204'
         ? { description: 'Done.' }
@@ -64,6 +66,7 @@ export function createOpenApiDocument(catalogue: Catalogue, version: string): Js
             description: 'OK',
             headers: {
               ETag: { schema: { type: 'string' } },
+              ...push.headers,
               ...(rest.location ? { Location: { schema: { type: 'string' } } } : {}),
             },
             content: { 'application/json': { schema: plain(operation.output) } },
@@ -80,10 +83,12 @@ export function createOpenApiDocument(catalogue: Catalogue, version: string): Js
       responses: {
         [status]: success,
         ...(rest.method === 'GET' ? { '304': { description: 'Not modified: your If-None-Match still matches.' } } : {}),
+        ...push.responses,
         default: { description: 'A problem (RFC 9457).', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
       },
     };
   }
+  paths['/events/stream'] = eventStreamPath(catalogue);
   return {
     openapi: '3.1.0',
     info: { title: 'Bistro', version, description: 'One kitchen, six ways to reach it. This is the REST face.' },
@@ -92,7 +97,7 @@ export function createOpenApiDocument(catalogue: Catalogue, version: string): Js
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A guest token (POST /guests), a staff key (POST /keys) or the admin token.' } },
-      schemas: { Problem: problemSchema },
+      schemas: { Problem: problemSchema, ResyncProblem: resyncProblemSchema },
     },
   };
 }

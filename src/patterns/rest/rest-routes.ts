@@ -9,6 +9,7 @@ import { anonymous, type AnswerSlot, type AnyOperation, BistroError, type Core, 
 import { methodNotAllowed } from '../http/http-rules.ts';
 import { sendProblem } from '../http/problem.ts';
 import { anyTagMatches, etagFor, tagFromEtag } from './etag.ts';
+import { holdRead, longPolled, requestedWait } from './long-poll.ts';
 
 export function toFastifyPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
@@ -59,7 +60,10 @@ function inputFrom(operation: AnyOperation, rest: RestBinding, request: FastifyR
 
   let fromMessage: Record<string, unknown>;
   if (rest.method === 'GET') {
-    fromMessage = coerceQuery(operation.input as TObject, request.query as Record<string, unknown>);
+    const query = { ...(request.query as Record<string, unknown>) };
+    // `wait` asks to hold the request (long-poll.ts); it is no field of the operation.
+    if (longPolled[operation.name]) delete query['wait'];
+    fromMessage = coerceQuery(operation.input as TObject, query);
   } else {
     const body: unknown = request.body === undefined ? {} : request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('', 'the body must be a JSON object');
@@ -116,7 +120,7 @@ type Slot = AnswerSlot<CachedAnswer>;
  * resolves with `reply` either: a Reply is a thenable, and a promise adopting it waits for the
  * response to finish through end-of-stream listeners added and removed on every request.
  */
-function answer(core: Core, cache: Slot, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
+function answer(core: Core, maxWaitSeconds: number, cache: Slot, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
   if (request.headers.authorization === undefined && core.answers.isShared(operation.name)) {
     const cached = cache.get(request.url);
     if (cached) {
@@ -124,10 +128,10 @@ function answer(core: Core, cache: Slot, operation: AnyOperation, rest: RestBind
       return undefined;
     }
   }
-  return answerFully(core, cache, operation, rest, request, reply);
+  return answerFully(core, maxWaitSeconds, cache, operation, rest, request, reply);
 }
 
-async function answerFully(core: Core, cache: Slot, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function answerFully(core: Core, maxWaitSeconds: number, cache: Slot, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   // Before any ready-made answer: a bad token is refused even for the menu.
   const authorization = request.headers.authorization;
   const principal = authorization === undefined ? anonymous : await core.authenticate(authorization);
@@ -140,8 +144,13 @@ async function answerFully(core: Core, cache: Slot, operation: AnyOperation, res
       return;
     }
   }
+  const wait = longPolled[operation.name] ? requestedWait(request, maxWaitSeconds) : undefined;
   const input = inputFrom(operation, rest, request);
-  const { output, replayed, tag } = shared ? await core.answers.read(operation.name, input, principal) : await core.invoke(operation.name, input, principal, { ifMatch: ifMatchTag(rest, request) });
+  const { output, replayed, tag } = wait
+    ? await holdRead(core, operation, input, principal, wait, request, reply, (held) => anyTagMatches(request.headers['if-none-match'], etagFor(held, '')))
+    : shared
+      ? await core.answers.read(operation.name, input, principal)
+      : await core.invoke(operation.name, input, principal, { ifMatch: ifMatchTag(rest, request) });
   if (replayed) reply.header('idempotent-replayed', 'true');
   if (rest.status === 204) {
     reply.code(204).send();
@@ -157,7 +166,12 @@ async function answerFully(core: Core, cache: Slot, operation: AnyOperation, res
 
 const methods: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-export function registerRestRoutes(app: FastifyInstance, core: Core): void {
+export interface RestOptions {
+  /** Longest a long poll is held (`Prefer: wait=N`, `?wait=N`). */
+  maxWaitSeconds: number;
+}
+
+export function registerRestRoutes(app: FastifyInstance, core: Core, { maxWaitSeconds }: RestOptions): void {
   const allowed = new Map<string, HttpMethod[]>();
   // Keyed by URL, so a repeat read skips even turning the request into an input.
   const cache = core.answers.slot<CachedAnswer>();
@@ -168,7 +182,7 @@ export function registerRestRoutes(app: FastifyInstance, core: Core): void {
     app.route({
       method: rest.method,
       url: toFastifyPath(rest.path),
-      handler: (request, reply) => answer(core, cache, operation, rest, request, reply),
+      handler: (request, reply) => answer(core, maxWaitSeconds, cache, operation, rest, request, reply),
     });
   }
   // A known resource asked with a method it lacks is a 405 naming what it has (RFC 9110 §15.5.6), not a 404.

@@ -1,0 +1,115 @@
+/**
+ * Long polling (DESIGN.md §6): `Prefer: wait=N` (RFC 7240 §4.3) or `?wait=N` holds GET /orders/{id}
+ * until its ETag moves past If-None-Match, and GET /events until an event after the cursor exists,
+ * or until the wait ends. A held request costs one feed listener and one timer, both gone when it
+ * is answered, when its client leaves, or when the node shuts down.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isClosing } from '../http/http-app.ts';
+import { type AnyOperation, changesSince, type Core, type EventType, type FeedPage, invalid, type InvokeResult, type Principal, type WaitOptions } from '../../core/core.ts';
+
+/** The GETs that may be held, and what they wait for. */
+export const longPolled: Readonly<Record<string, 'resource' | 'events'>> = { 'orders.get': 'resource', 'events.list': 'events' };
+
+export interface Wait {
+  seconds: number;
+  /** Asked with `Prefer`, so the answer says `Preference-Applied`. */
+  preferred: boolean;
+}
+
+const wholeSeconds = /^\d{1,6}$/;
+
+/**
+ * `?wait=N` must be a whole number from 0 to the maximum (else 400 at `/wait`), and wins over the
+ * header. `Prefer: wait=N` is a preference: one that is not a whole number is ignored (RFC 7240
+ * §2), one above the maximum is shortened to it, and `Preference-Applied` says what was used.
+ */
+export function requestedWait(request: FastifyRequest, maxSeconds: number): Wait | undefined {
+  const query = request.query as Record<string, unknown>;
+  if ('wait' in query) {
+    const raw = query['wait'];
+    if (typeof raw !== 'string' || !wholeSeconds.test(raw) || Number(raw) > maxSeconds) {
+      throw invalid('/wait', `a wait is a whole number of seconds from 0 to ${maxSeconds}, given once`);
+    }
+    return { seconds: Number(raw), preferred: false };
+  }
+  const preferred = preferredWait(request.headers.prefer);
+  return preferred === undefined ? undefined : { seconds: Math.min(preferred, maxSeconds), preferred: true };
+}
+
+/** The first `wait` preference over every Prefer header (RFC 7240 §2: later repeats are ignored); undefined when absent or not a whole number. */
+export function preferredWait(header: string | string[] | undefined): number | undefined {
+  for (const line of [header ?? []].flat()) {
+    for (const preference of line.split(',')) {
+      const [name = '', ...value] = (preference.split(';')[0] ?? '').split('=');
+      if (name.trim().toLowerCase() !== 'wait') continue;
+      const text = value.join('=').trim().replace(/^"(.*)"$/, '$1');
+      return wholeSeconds.test(text) ? Number(text) : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Aborts when the client goes away before its answer is written. The response's `close` is the
+ * one to watch: the request's `close` fires as soon as its (empty) body has been read.
+ */
+export function clientGone(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  if (request.raw.socket.destroyed) {
+    controller.abort();
+  } else {
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) controller.abort();
+    });
+  }
+  return controller.signal;
+}
+
+/**
+ * Reads the resource; when the client's If-None-Match still names it as it is, holds until an
+ * event changes it and reads it again. Parked before the first read, so a change committed between
+ * the read and the wait is heard. A wait that ends unchanged returns the first read (the caller's
+ * If-None-Match then answers 304).
+ */
+async function readWhenChanged(core: Core, operation: AnyOperation, input: Record<string, unknown>, principal: Principal, stillMatches: (tag: number) => boolean, options: WaitOptions): Promise<InvokeResult> {
+  const subject = operation.subjectOf?.(input, undefined);
+  if (subject === undefined || options.timeoutMs <= 0) return core.invoke(operation.name, input, principal);
+  const parked = core.feed.park({ principal, subject }, options);
+  try {
+    const first = await core.invoke(operation.name, input, principal);
+    const tag = first.tag;
+    if (tag === undefined || !stillMatches(tag)) return first;
+    const end = await parked.until((event) => changesSince(event, subject, tag));
+    return end === 'event' ? await core.invoke(operation.name, input, principal) : first;
+  } finally {
+    parked.end();
+  }
+}
+
+/**
+ * Reads a page through the operation (so bad input, a forbidden caller or a cursor below the
+ * retained log is refused before anything parks); only an empty page waits on the feed.
+ */
+async function readWhenNew(core: Core, operation: AnyOperation, input: Record<string, unknown>, principal: Principal, options: WaitOptions): Promise<InvokeResult> {
+  const first = await core.invoke(operation.name, input, principal);
+  const page = first.output as FeedPage;
+  if (page.items.length > 0 || options.timeoutMs <= 0) return first;
+  // The operation's validation filled in the defaults (limit) and checked the types.
+  const { types, limit } = input as { types?: EventType[]; limit: number };
+  const held = await core.feed.wait(Number(page.nextCursor), { principal, types }, limit, options);
+  return { output: held, replayed: false };
+}
+
+/** Answers a long poll: the operation's result, once it is worth sending or the wait is over. */
+export async function holdRead(core: Core, operation: AnyOperation, input: Record<string, unknown>, principal: Principal, wait: Wait, request: FastifyRequest, reply: FastifyReply, stillMatches: (tag: number) => boolean): Promise<InvokeResult> {
+  const options: WaitOptions = { signal: clientGone(request, reply), timeoutMs: wait.seconds * 1000 };
+  const result =
+    longPolled[operation.name] === 'events'
+      ? await readWhenNew(core, operation, input, principal, options)
+      : await readWhenChanged(core, operation, input, principal, stillMatches, options);
+  // Only on what the preference shaped: a refusal says nothing about it.
+  if (wait.preferred) reply.header('preference-applied', `wait=${wait.seconds}`).header('vary', 'Prefer');
+  if (isClosing(request.server)) reply.header('connection', 'close');
+  return result;
+}

@@ -1,0 +1,114 @@
+/**
+ * SSE (DESIGN.md §6): GET /events/stream?after=&types= follows the feed as text/event-stream. The
+ * token comes in the Authorization header or the `token` query parameter (an EventSource cannot
+ * set headers); a reconnecting EventSource's Last-Event-ID wins over `after`. Anything refused is
+ * refused as problem+json before the stream starts; once it has started it can only end, and the
+ * client resumes from its last event.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BistroError, type Core, type EventType, invalid, parseCursor, type Principal } from '../../core/core.ts';
+import { challengeIfUnauthorized } from '../http/http-rules.ts';
+import { toProblem } from '../http/problem.ts';
+import { EventStream } from './event-stream.ts';
+import { pumpFeed } from './feed-pump.ts';
+
+export interface SseOptions {
+  /** How often every open stream gets a comment line. */
+  sseHeartbeatMs: number;
+  /** Unsent bytes a stream may hold; past them it takes no more events until the client has read them, within one heartbeat interval or it is dropped. */
+  maxBufferedBytes: number;
+}
+
+export const streamPath = '/events/stream';
+
+/** How long an EventSource waits before it reconnects after the stream ends. */
+const retryMs = 2000;
+
+const parameters = ['after', 'types', 'token'];
+
+/** The token: the Authorization header, else `?token=` (never logged: see the request serializer in http-app.ts). */
+function credentialsOf(request: FastifyRequest): string | undefined {
+  if (request.headers.authorization !== undefined) return request.headers.authorization;
+  const token = (request.query as Record<string, unknown>)['token'];
+  if (token !== undefined && typeof token !== 'string') throw invalid('/token', 'give the token once');
+  return token;
+}
+
+interface StreamRequest {
+  after: number;
+  types: EventType[] | undefined;
+}
+
+/** The cursor and types, checked by the same schema as GET /events, so both refuse the same input. */
+function streamRequest(validate: (input: unknown) => void, request: FastifyRequest): StreamRequest {
+  const query = request.query as Record<string, unknown>;
+  for (const name of Object.keys(query)) {
+    if (!parameters.includes(name)) throw invalid(`/${name}`, `is not a parameter of the stream (${parameters.join(', ')})`);
+  }
+  const lastEventId = request.headers['last-event-id'];
+  const resuming = typeof lastEventId === 'string' && lastEventId !== '';
+  const input: Record<string, unknown> = {};
+  const after = resuming ? lastEventId : query['after'];
+  if (after !== undefined) input['after'] = after;
+  if (query['types'] !== undefined) input['types'] = [query['types']].flat().flatMap((value) => (typeof value === 'string' ? value.split(',') : [])).filter((value) => value !== '');
+  validate(input);
+  return { after: parseCursor(input['after'] as string | undefined, resuming ? '/Last-Event-ID' : '/after'), types: input['types'] as EventType[] | undefined };
+}
+
+/** A problem answer before the stream starts; `instance` is the path alone, so a token in the URL is not echoed. */
+function refuse(reply: FastifyReply, error: unknown): void {
+  if (!(error instanceof BistroError)) throw error;
+  challengeIfUnauthorized(reply, error);
+  void reply.code(error.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(toProblem(error, streamPath)));
+}
+
+export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, maxBufferedBytes }: SseOptions): void {
+  const validate = core.catalogue.get('events.list')?.validate;
+  if (!validate) throw new Error('SSE reads events as events.list does, and the catalogue has no events.list');
+  const streams = new Map<EventStream, Principal>();
+
+  // One timer for every stream, not one each.
+  const heartbeat = setInterval(() => {
+    for (const stream of streams.keys()) stream.heartbeat();
+  }, sseHeartbeatMs);
+  heartbeat.unref();
+  const stopRevoking = core.onRevoke((principalId) => {
+    for (const [stream, principal] of streams) if (principal.id === principalId) stream.end();
+  });
+  // Streams follow the feed, which ends them as the core stops; this also ends those catching up from the log.
+  app.addHook('preClose', (done) => {
+    clearInterval(heartbeat);
+    stopRevoking();
+    for (const stream of streams.keys()) stream.end();
+    done();
+  });
+
+  // No HEAD twin: a HEAD answer has no body, so a stream there would be held open with nothing to say.
+  app.get(streamPath, { exposeHeadRoute: false }, async (request, reply) => {
+    let principal: Principal;
+    let wanted: StreamRequest;
+    try {
+      principal = await core.authenticate(credentialsOf(request));
+      wanted = streamRequest(validate, request);
+    } catch (error) {
+      return refuse(reply, error);
+    }
+    const stream = new EventStream(reply.raw, maxBufferedBytes);
+    // Started once the first read succeeded: a cursor the feed refuses is refused before any byte is sent.
+    const begin = () => {
+      if (stream.started) return;
+      reply.hijack();
+      stream.start(retryMs);
+      streams.set(stream, principal);
+      stream.onClose(() => streams.delete(stream));
+    };
+    const logError = (error: unknown) => request.log.error({ err: error }, 'SSE stream');
+    try {
+      await pumpFeed(core, stream, { principal, types: wanted.types }, wanted.after, { begin, drainTimeoutMs: sseHeartbeatMs, logError });
+    } catch (error) {
+      if (!stream.started) return refuse(reply, error);
+      if (!(error instanceof BistroError)) logError(error);
+      stream.end();
+    }
+  });
+}
