@@ -75,7 +75,7 @@ export interface BenchResult {
   failures: number;
 }
 
-const median = (values: number[]): number => {
+export const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
@@ -109,13 +109,14 @@ function toLoadRequest(request: BenchRequest): LoadRequest {
   return { method: request.method, path: request.path, headers, body: JSON.stringify(request.body) };
 }
 
-interface Server {
+export interface Server {
   url: string;
   child: ChildProcess;
 }
 
-async function startBistro(dir: string, env: Record<string, string>, adminToken: string, profileDir: string | undefined): Promise<Server> {
-  const child = spawnNode(serverCpu, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'src/cli.ts', 'serve'], {
+/** `nodeArgs` go before the script, e.g. the push benchmarks' memory probe. */
+export async function startBistro(dir: string, env: Record<string, string>, adminToken: string, profileDir: string | undefined, nodeArgs: string[] = []): Promise<Server> {
+  const child = spawnNode(serverCpu, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...nodeArgs, 'src/cli.ts', 'serve'], {
     ...process.env,
     PORT: '0',
     HOST: '127.0.0.1',

@@ -1,15 +1,19 @@
 /** The bench's results document (JSON) and the readable table made from it (Markdown, also for stdout). */
 import type { BenchResult, Side } from './harness.ts';
 import type { Pinning } from './processes.ts';
+import { pushMarkdown } from './push-report.ts';
+import type { PushResult } from './push-harness.ts';
 
 export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   command: string;
-  settings: { seconds: number; rounds: number; warmupSeconds: number; only: string[] | null };
+  settings: { seconds: number; rounds: number; warmupSeconds: number; only: string[] | null; connections: number | null };
   machine: { cpus: number; cpuModel: string; node: string; platform: string; pinning: Pinning };
   commit: string | null;
   benchmarks: BenchResult[];
+  /** Push benchmarks (bench/push-delivery.ts, bench/push-memory.ts). */
+  push: PushResult[];
 }
 
 const number = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -51,15 +55,21 @@ export function toMarkdown(report: BenchReport): string {
     `# Bistro bench — ${report.startedAt}`,
     '',
     `\`${report.command}\` · commit ${report.commit ?? 'unknown'} · node ${machine.node} · ${machine.cpus}× ${machine.cpuModel}`,
-    `${settings.rounds} rounds × ${settings.seconds} s after ${settings.warmupSeconds} s warm-up, baseline and Bistro rounds interleaved; medians. ` +
-      (machine.pinning.pinned ? 'Servers pinned to CPU 0, load generator (autocannon) to CPU 1.' : `Not pinned: ${machine.pinning.reason ?? 'unknown'}.`),
-    'Req/s are medians with the range over rounds in brackets; ratio: Bistro median ÷ baseline median of this run. Server CPU per answer moves less than req/s when other work shares the host.',
-    '',
-    '| benchmark | Bistro | baseline | ratio | Bistro p50 / p99 ms | server CPU µs per answer, Bistro / baseline | goal |',
-    '|---|---|---|---|---|---|---|',
-    ...report.benchmarks.flatMap((result) => rows(result).map((row) => `| ${row} |`)),
+    (report.benchmarks.length > 0 ? `${settings.rounds} rounds × ${settings.seconds} s after ${settings.warmupSeconds} s warm-up` : `${settings.rounds} rounds`) +
+      ', baseline and Bistro rounds interleaved; medians. ' +
+      (machine.pinning.pinned ? 'Servers pinned to CPU 0, load generator (autocannon) and push clients to CPU 1.' : `Not pinned: ${machine.pinning.reason ?? 'unknown'}.`),
     '',
   ];
+  if (report.benchmarks.length > 0) {
+    lines.push(
+      'Req/s are medians with the range over rounds in brackets; ratio: Bistro median ÷ baseline median of this run. Server CPU per answer moves less than req/s when other work shares the host.',
+      '',
+      '| benchmark | Bistro | baseline | ratio | Bistro p50 / p99 ms | server CPU µs per answer, Bistro / baseline | goal |',
+      '|---|---|---|---|---|---|---|',
+      ...report.benchmarks.flatMap((result) => rows(result).map((row) => `| ${row} |`)),
+      '',
+    );
+  }
   for (const result of report.benchmarks) {
     const notes: string[] = [];
     if (result.note) notes.push(result.note);
@@ -75,5 +85,6 @@ export function toMarkdown(report: BenchReport): string {
     if (result.failures > 0) notes.push(`**${number(result.failures)} non-2xx answers or errors**`);
     lines.push(`- ${result.title}: ${notes.join('; ')}.`);
   }
+  if (report.push.length > 0) lines.push('', ...pushMarkdown(report.push));
   return `${lines.join('\n')}\n`;
 }

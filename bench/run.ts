@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs the benchmarks of bench/suites.ts and writes bench/results/<time>.json,
  * latest.json and latest.md. Settings: BENCH_SECONDS (5), BENCH_ROUNDS (5), BENCH_WARMUP_SECONDS (2),
- * BENCH_QUICK=1 (1 s × 1 round, no warm-up), BENCH_ONLY=name,… , BENCH_RESULTS_DIR, BENCH_PROFILE_DIR.
+ * BENCH_QUICK=1 (1 s × 1 round, no warm-up), BENCH_ONLY=name,… , BENCH_RESULTS_DIR, BENCH_PROFILE_DIR,
+ * BENCH_CONNECTIONS (replaces every push benchmark's connection count).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,17 +11,22 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runBenchmark } from './harness.ts';
 import { detectPinning, LoadWorker, repoRoot } from './processes.ts';
+import { runDeliveryBenchmark } from './push-delivery.ts';
+import { PushClients } from './push-harness.ts';
+import { runMemoryBenchmark } from './push-memory.ts';
 import { toMarkdown, type BenchReport } from './report.ts';
-import { benchmarks as allBenchmarks, type Benchmark } from './suites.ts';
+import { benchmarks as allBenchmarks, pushBenchmarks as allPushBenchmarks, type Benchmark, type PushBenchmark } from './suites.ts';
 
 export interface RunOptions {
   seconds: number;
   rounds: number;
   warmupSeconds: number;
-  /** Names to run, or a group such as `rest` for every `rest.…`; all when null. */
+  /** Names to run, or a group such as `rest` for every `rest.…`, `push.wake` for every `push.wake.…`; all when null. */
   only: string[] | null;
   resultsDir: string;
   profileDir?: string | undefined;
+  /** Replaces every push benchmark's connection count (a smoke run); each its own when absent. */
+  connections?: number | undefined;
   log(line: string): void;
 }
 
@@ -40,15 +46,20 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions
     only: env['BENCH_ONLY'] ? env['BENCH_ONLY'].split(',').map((name) => name.trim()).filter((name) => name !== '') : null,
     resultsDir: env['BENCH_RESULTS_DIR'] ?? join(repoRoot, 'bench', 'results'),
     profileDir: env['BENCH_PROFILE_DIR'] || undefined,
+    connections: env['BENCH_CONNECTIONS'] ? Math.round(positive('BENCH_CONNECTIONS', env['BENCH_CONNECTIONS'], 1)) : undefined,
     log: (line) => console.error(line),
   };
 }
 
-function selected(only: string[] | null): Benchmark[] {
-  if (only === null) return allBenchmarks;
-  const chosen = allBenchmarks.filter((benchmark) => only.some((name) => benchmark.name === name || benchmark.name.startsWith(`${name}.`)));
-  if (chosen.length === 0) throw new Error(`BENCH_ONLY=${only.join(',')} matches none of: ${allBenchmarks.map((benchmark) => benchmark.name).join(', ')}`);
-  return chosen;
+function selected(only: string[] | null): { http: Benchmark[]; push: PushBenchmark[] } {
+  if (only === null) return { http: allBenchmarks, push: allPushBenchmarks };
+  const matches = (benchmark: string, name: string) => benchmark === name || benchmark.startsWith(`${name}.`);
+  const chosen = <T extends { name: string }>(list: T[]) => list.filter((benchmark) => only.some((name) => matches(benchmark.name, name)));
+  const choice = { http: chosen(allBenchmarks), push: chosen(allPushBenchmarks) };
+  if (choice.http.length + choice.push.length === 0) {
+    throw new Error(`BENCH_ONLY=${only.join(',')} matches none of: ${[...allBenchmarks, ...allPushBenchmarks].map((benchmark) => benchmark.name).join(', ')}`);
+  }
+  return choice;
 }
 
 function gitCommit(): string | null {
@@ -65,23 +76,39 @@ export async function runBench(options: RunOptions): Promise<{ report: BenchRepo
   const pinning = detectPinning();
   if (!pinning.pinned) options.log(`not pinning to CPUs: ${pinning.reason ?? 'unknown'}`);
   const results = [];
-  const load = new LoadWorker();
-  try {
-    for (const benchmark of benchmarks) {
-      options.log(`${benchmark.name}: ${benchmark.title}`);
-      results.push(await runBenchmark(benchmark, load, options));
+  if (benchmarks.http.length > 0) {
+    const load = new LoadWorker();
+    try {
+      for (const benchmark of benchmarks.http) {
+        options.log(`${benchmark.name}: ${benchmark.title}`);
+        results.push(await runBenchmark(benchmark, load, options));
+      }
+    } finally {
+      await load.close();
     }
-  } finally {
-    await load.close();
+  }
+  const pushResults = [];
+  if (benchmarks.push.length > 0) {
+    const clients = new PushClients();
+    try {
+      for (const benchmark of benchmarks.push) {
+        options.log(`${benchmark.name}: ${benchmark.title}`);
+        const run = benchmark.measure === 'memory' ? runMemoryBenchmark : runDeliveryBenchmark;
+        pushResults.push(await run(benchmark, clients, options));
+      }
+    } finally {
+      await clients.close();
+    }
   }
   const report: BenchReport = {
     startedAt,
     finishedAt: new Date().toISOString(),
     command: 'npm run bench',
-    settings: { seconds: options.seconds, rounds: options.rounds, warmupSeconds: options.warmupSeconds, only: options.only },
+    settings: { seconds: options.seconds, rounds: options.rounds, warmupSeconds: options.warmupSeconds, only: options.only, connections: options.connections ?? null },
     machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: process.platform, pinning },
     commit: gitCommit(),
     benchmarks: results,
+    push: pushResults,
   };
   mkdirSync(options.resultsDir, { recursive: true });
   const json = `${JSON.stringify(report, null, 2)}\n`;

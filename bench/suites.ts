@@ -157,3 +157,99 @@ export const benchmarks: Benchmark[] = [
     note: 'context: every field of every item, as REST answers them',
   },
 ];
+
+/**
+ * Push benchmarks (bench/push-delivery.ts, bench/push-memory.ts): connections held open by the
+ * client process (bench/push-clients.ts) on the load CPU, against Bistro and baselines that repeat
+ * the bytes Bistro sent: `bare` (node:http holding requests and streams, a bare `ws` send loop;
+ * bench/baseline-push.ts) and `socketio` (`io.emit`; bench/baseline-socketio.ts).
+ */
+export type PushClient = 'ws' | 'sse' | 'longpoll';
+export type PushBaselineServer = 'bare' | 'socketio';
+
+/** The figure a push benchmark's ratios divide (Bistro ÷ baseline, medians of the same run). */
+export type PushMetric = 'deliveriesPerSecond' | 'p99Ms' | 'rssBytesPerConnection';
+
+export interface PushBaseline {
+  kind: PushBaselineServer;
+  /** Least ratio to reach (a rate: higher is better). */
+  min?: number;
+  /** Greatest ratio allowed (a cost: lower is better). */
+  max?: number;
+}
+
+export interface PushBenchmark {
+  name: string;
+  title: string;
+  /** `delivery`: one event to every connection, timed from the trigger; `memory`: server RSS and heap per open connection. */
+  measure: 'delivery' | 'memory';
+  client: PushClient;
+  /** Connections held open (lowered to what `ulimit -n` allows, and the results say so). */
+  connections: number;
+  /** Events fired per round (delivery). @default 5 */
+  fires?: number;
+  ratioOf: PushMetric;
+  baselines: PushBaseline[];
+  /** An absolute bound on Bistro's own figure, e.g. p99 ≤ 20 ms. */
+  goal?: { metric: PushMetric; max: number };
+  /** Bistro's environment on top of the bench defaults and `pushSubjectEnv`. */
+  env?: Record<string, string>;
+  note?: string;
+}
+
+/**
+ * Anonymous clients from one address: the per-principal WebSocket cap would otherwise stop them at 20.
+ * Delivery is timed from the trigger, so its commit is in the figure: synchronous=NORMAL keeps the
+ * disk's fsync (measured by rest.place-order) out of what the push benchmarks measure.
+ */
+export const pushSubjectEnv = { BISTRO_WS_MAX_CONNECTIONS_PER_PRINCIPAL: '1000000', BISTRO_MAX_WAIT_SECONDS: '60', BISTRO_SQLITE_SYNCHRONOUS: 'normal' };
+
+const broadcast = (connections: number): PushBenchmark => ({
+  name: `push.broadcast.${connections}`,
+  title: `/ws broadcast to ${connections.toLocaleString('en-US')} subscribers`,
+  measure: 'delivery',
+  client: 'ws',
+  connections,
+  fires: 5,
+  ratioOf: 'deliveriesPerSecond',
+  baselines: [
+    { kind: 'bare', min: 0.7 },
+    { kind: 'socketio', min: 1 },
+  ],
+  note: 'trigger: PUT /menu/fish-and-chips by admin (a public menu.item.updated, synchronous=NORMAL) to anonymous subscribers; baselines: POST /trigger',
+});
+
+const memory = (client: PushClient, connections: number, what: string): PushBenchmark => ({
+  name: `push.memory.${client}`,
+  title: `memory per ${what}`,
+  measure: 'memory',
+  client,
+  connections,
+  ratioOf: 'rssBytesPerConnection',
+  baselines: [{ kind: 'bare', max: 2 }],
+  note: 'server RSS after a forced GC, before and after opening them, each round on a fresh server',
+});
+
+const wake = (client: PushClient, what: string): PushBenchmark => ({
+  name: `push.wake.${client}`,
+  title: `wake ${what}`,
+  measure: 'delivery',
+  client,
+  connections: 100,
+  fires: 20,
+  ratioOf: 'p99Ms',
+  baselines: [{ kind: 'bare' }],
+  goal: { metric: 'p99Ms', max: 20 },
+  note: 'from sending the trigger (the PUT and its commit, synchronous=NORMAL) to each client reading the event',
+});
+
+export const pushBenchmarks: PushBenchmark[] = [
+  broadcast(2000),
+  broadcast(10_000),
+  memory('longpoll', 5000, 'parked long poll (GET /events?wait=60)'),
+  memory('sse', 2000, 'SSE stream (GET /events/stream)'),
+  memory('ws', 2000, 'idle subscribed WebSocket (/ws)'),
+  wake('longpoll', 'parked long polls'),
+  wake('sse', 'SSE streams'),
+  wake('ws', '/ws subscribers'),
+];
