@@ -77,8 +77,12 @@ export interface Parked {
 export interface FollowHandlers {
   /** Every event the filter lets through after the cursor, in order, each once. */
   onEvent(event: CloudEvent): void;
-  /** Called once if the feed ends the follow: the node is shutting down. */
-  onEnd(reason: 'closing'): void;
+  /**
+   * Called once if the feed ends the follow: `closing`, the node is shutting down; `lost`, it could
+   * not read on from the log after the client lagged (its cursor was pruned meanwhile, or the store
+   * failed) and the client must reconnect from its last event.
+   */
+  onEnd(reason: 'closing' | 'lost'): void;
   /**
    * Awaited before each event of the backlog: resolves when the client has taken enough of what it
    * was sent (its socket drained), so a long backlog goes out at the client's pace instead of
@@ -86,6 +90,14 @@ export interface FollowHandlers {
    * pattern's to cut off. @default no wait
    */
   ready?(): Promise<void> | void;
+  /**
+   * Asked before each live event: undefined while the client keeps up. When it lags, a promise:
+   * the follow takes no more live events (the log is the buffer), and once the promise resolves
+   * (the client drained) it reads on from the log where it stopped, then goes live again; if it
+   * rejects (the client never drained), the follow just stops. Without it, live events are
+   * delivered as they come and a client too slow for them is the pattern's to cut off.
+   */
+  lagging?(): Promise<void> | undefined;
 }
 
 export interface Following {
@@ -298,25 +310,9 @@ export function createFeed({ store, logError, readBatch = 500, holdLimit = 1000 
         position = sequence;
         handlers.onEvent(event);
       };
-      // Subscribed before the first read, so an event committed while the backlog is read is held, not lost.
-      const unsubscribe = subscribe(filter, (event) => {
-        if (live) deliver(event);
-        else if (held.length < holdLimit) held.push(event);
-        else overflowed = true;
-      });
-      const stop = () => {
-        stopped = true;
-        unsubscribe();
-        onClose.delete(closing);
-      };
-      const closing = () => {
-        if (stopped) return;
-        stop();
-        handlers.onEnd('closing');
-      };
-      onClose.add(closing);
-      try {
-        let cursor = after;
+      /** From `position` through the log at the client's pace, then what was held meanwhile; then live. */
+      const catchUp = async () => {
+        let cursor = position;
         for (let caughtUp = false; !caughtUp && !stopped; ) {
           const { page, full } = await readPage(cursor, filter, readBatch);
           for (const event of page.items) {
@@ -335,6 +331,38 @@ export function createFeed({ store, logError, readBatch = 500, holdLimit = 1000 
         }
         for (const event of held.splice(0)) deliver(event);
         live = true;
+      };
+      const stop = () => {
+        stopped = true;
+        unsubscribe();
+        onClose.delete(closing);
+      };
+      const end = (reason: 'closing' | 'lost') => {
+        if (stopped) return;
+        stop();
+        handlers.onEnd(reason);
+      };
+      const closing = () => end('closing');
+      // Subscribed before the first read, so an event committed while the backlog is read is held, not lost.
+      const unsubscribe = subscribe(filter, (event) => {
+        if (!live) {
+          if (held.length < holdLimit) held.push(event);
+          else overflowed = true;
+          return;
+        }
+        const lag = handlers.lagging?.();
+        if (lag === undefined) return deliver(event);
+        // This event and those after it stay in the log until the client has drained.
+        live = false;
+        held.length = 0;
+        lag.then(
+          () => catchUp().catch(() => end('lost')),
+          () => stop(),
+        );
+      });
+      onClose.add(closing);
+      try {
+        await catchUp();
       } catch (error) {
         stop();
         throw error;

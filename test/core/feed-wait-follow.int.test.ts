@@ -212,3 +212,48 @@ test('a follow reads its backlog at the client’s pace, and live events that ov
   const log = (await core.feed.read(0, { principal: admin }, 500)).items.map((event) => event.sequence);
   assert.deepEqual(seen, log, 'every event once, in order, though the hold overflowed while the client was slow');
 });
+
+test('a lagging client takes no live events until it has drained, then reads on from the log: nothing lost, nothing twice', async () => {
+  const core = await openCore('lagging');
+  const ada = await guestOf(core, 'Ada');
+  const seen: string[] = [];
+  let behind = false;
+  let drain!: () => void;
+  let give!: (reason: Error) => void;
+  const lags: string[] = [];
+  const following = await core.feed.follow(core.feed.head(), { principal: admin }, {
+    onEvent: (event) => {
+      seen.push(event.sequence);
+      // The client falls behind after its second event.
+      if (seen.length === 2) behind = true;
+    },
+    onEnd: () => assert.fail('not ended'),
+    lagging: () => {
+      if (!behind) return undefined;
+      lags.push('lag');
+      return new Promise<void>((resolve, reject) => {
+        drain = resolve;
+        give = reject;
+      });
+    },
+  });
+  for (let index = 0; index < 6; index++) await place(core, ada);
+  assert.equal(seen.length, 2, 'after it fell behind, no live event was pushed at it');
+  assert.equal(lags.length, 1, 'the follow asked once, then waited');
+  behind = false;
+  drain();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const log = (await core.feed.read(0, { principal: admin }, 500)).items.map((event) => event.sequence).filter((sequence) => Number(sequence) > Number(seen[0]) - 1);
+  assert.deepEqual(seen, log, 'once drained it read the rest from the log: every event once, in order');
+  await place(core, ada);
+  assert.equal(seen.length, log.length + 1, 'and it is live again');
+
+  behind = true;
+  await place(core, ada);
+  give(new Error('never drained'));
+  await new Promise((resolve) => setImmediate(resolve));
+  behind = false;
+  await place(core, ada);
+  assert.equal(seen.length, log.length + 1, 'a client that never drains is given up: the follow stopped');
+  following.close();
+});

@@ -57,15 +57,14 @@ export class EventStream {
     this.#response.write(`retry: ${retryMs}\n\n`);
   }
 
-  /**
-   * JSON.stringify escapes every line break inside strings, so the data is one line and no text
-   * can start a field of its own. False when the stream is closed or now holds more than the bound
-   * unsent: send nothing more until `drained`.
-   */
-  send(event: CloudEvent): boolean {
-    if (!this.#open) return false;
-    this.#response.write(`id: ${event.sequence}\ndata: ${JSON.stringify(event)}\n\n`);
-    return this.#response.writableLength <= this.#maxBufferedBytes;
+  /** Closed, or holding more than the bound unsent: send nothing more until `drained`. */
+  get behind(): boolean {
+    return !this.#open || this.#response.writableLength > this.#maxBufferedBytes;
+  }
+
+  /** JSON.stringify escapes every line break inside strings, so the data is one line and no text can start a field of its own. */
+  send(event: CloudEvent): void {
+    if (this.#open) this.#response.write(`id: ${event.sequence}\ndata: ${JSON.stringify(event)}\n\n`);
   }
 
   /** A comment line, so proxies see traffic; skipped while the client is behind. */

@@ -111,12 +111,11 @@ export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, 
       streams.set(stream, principal);
       stream.onClose(() => streams.delete(stream));
     };
-    const logError = (error: unknown) => request.log.error({ err: error }, 'SSE stream');
     try {
-      await pumpFeed(core, stream, { principal, types: wanted.types }, wanted.after, { begin, drainTimeoutMs: sseHeartbeatMs, logError });
+      await pumpFeed(core, stream, { principal, types: wanted.types }, wanted.after, { begin, drainTimeoutMs: sseHeartbeatMs });
     } catch (error) {
       if (!stream.started) return refuse(reply, error);
-      if (!(error instanceof BistroError)) logError(error);
+      if (!(error instanceof BistroError)) request.log.error({ err: error }, 'SSE stream');
       stream.end();
     }
   });
