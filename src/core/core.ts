@@ -16,6 +16,7 @@ import type { Store } from './store.ts';
 export type { AnswerCache, AnswerSlot } from './answer-cache.ts';
 export type { Catalogue, CatalogueEntry } from './catalogue.ts';
 export { changesSince } from './change-tag.ts';
+export { eventJson, perEvent } from './event-json.ts';
 export type { Feed, FeedFilter, FeedListener, FeedPage, Following, FollowHandlers, Parked, WaitEnd, WaitOptions } from './feed.ts';
 export { formatCursor, parseCursor } from './cursor.ts';
 export type { CommitListener, Invoke, InvokeOptions, InvokeResult } from './invoke.ts';

@@ -4,7 +4,10 @@
  * what waits unsent for the client, so the feed pump can stop before it grows past the bound.
  */
 import type { ServerResponse } from 'node:http';
-import type { CloudEvent } from '../../core/core.ts';
+import { type CloudEvent, eventJson, perEvent } from '../../core/core.ts';
+
+/** The event's frame, made once for every stream it goes to. */
+const frame = perEvent((event) => Buffer.from(`id: ${event.sequence}\ndata: ${eventJson(event)}\n\n`));
 
 export class EventStream {
   readonly #response: ServerResponse;
@@ -64,7 +67,7 @@ export class EventStream {
 
   /** JSON.stringify escapes every line break inside strings, so the data is one line and no text can start a field of its own. */
   send(event: CloudEvent): void {
-    if (this.#open) this.#response.write(`id: ${event.sequence}\ndata: ${JSON.stringify(event)}\n\n`);
+    if (this.#open) this.#response.write(frame(event));
   }
 
   /** A comment line, so proxies see traffic; skipped while the client is behind. */

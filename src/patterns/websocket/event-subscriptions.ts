@@ -3,7 +3,10 @@
  * backlog at the client's pace, then live; no gap, no repeat), and remembers the last event it
  * actually handed to the socket: where the client resumes if the socket is cut.
  */
-import { BistroError, type CloudEvent, type Core, type EventType, formatCursor, type Following, type Principal } from '../../core/core.ts';
+import { BistroError, type CloudEvent, type Core, eventJson, type EventType, formatCursor, type Following, perEvent, type Principal } from '../../core/core.ts';
+
+/** The notification's bytes, made once per event for every socket it goes to. */
+const notification = perEvent((event) => Buffer.from(`{"jsonrpc":"2.0","method":"event","params":${eventJson(event)}}`));
 
 /** Enough for a screen's worth of views; each subscription is one feed listener. */
 export const maxSubscriptionsPerSocket = 10;
@@ -24,7 +27,7 @@ export interface SubscriptionDeps {
   core: Pick<Core, 'feed'>;
   principal: Principal;
   /** Sends one notification; false when it was not sent (the socket is gone or was just cut). */
-  send(text: string): boolean;
+  send(text: string | Buffer): boolean;
   /** Resolves once the socket can take more without passing its bound (or has closed): the backlog waits for the reader instead of being cut. */
   writable(): Promise<void>;
   /** The feed ended a follow: the node is shutting down. */
@@ -55,7 +58,7 @@ export class EventSubscriptions {
     const notify = (event: CloudEvent) => {
       // A cut or an unsubscribe while the backlog is handed over only stops the sending.
       if (subscription.ended) return;
-      if (this.#deps.send(`{"jsonrpc":"2.0","method":"event","params":${JSON.stringify(event)}}`)) subscription.sent = Number(event.sequence);
+      if (this.#deps.send(notification(event))) subscription.sent = Number(event.sequence);
     };
     try {
       // The backlog waits for the socket to drain, so a long one never piles up unsent.

@@ -3,7 +3,7 @@
  * that cuts a slow consumer off instead of buffering without bound.
  */
 import type { RawData, WebSocket } from 'ws';
-import type { Core, Principal } from '../../core/core.ts';
+import { type Core, perEvent, type Principal } from '../../core/core.ts';
 import type { RpcContext, RpcEndpoint } from '../http/json-rpc.ts';
 import { closeCodes, closeReason } from './close-codes.ts';
 import { EventSubscriptions } from './event-subscriptions.ts';
@@ -14,6 +14,9 @@ export const maxCallsInFlight = 32;
 
 /** How often a backlog waiting for the client to read looks again: `ws` has no drain event of its own. */
 const drainPollMs = 10;
+
+/** A posted message as the notification every socket that may read it gets, made once per message. */
+const messageNotification = perEvent((event) => Buffer.from(`{"jsonrpc":"2.0","method":"message","params":${JSON.stringify(event.data)}}`));
 
 export interface SessionOptions {
   core: Pick<Core, 'catalogue' | 'feed'>;
@@ -63,7 +66,7 @@ export class SocketSession {
       principal.role === 'anonymous'
         ? () => undefined
         : core.feed.subscribe({ principal, types: ['order.message.posted'] }, (event) => {
-            if (this.#send(`{"jsonrpc":"2.0","method":"message","params":${JSON.stringify(event.data)}}`)) this.#messagesAt = Number(event.sequence);
+            if (this.#send(messageNotification(event))) this.#messagesAt = Number(event.sequence);
           });
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.once('close', () => this.#end());
@@ -97,13 +100,14 @@ export class SocketSession {
    * message and everything after it are not sent, so memory stays at the bound plus one message,
    * and the close reason names the last event that was handed over.
    */
-  #send(text: string): boolean {
+  #send(text: string | Buffer): boolean {
     if (this.#ended || this.socket.readyState !== this.socket.OPEN) return false;
     if (this.socket.bufferedAmount > this.#options.maxBufferedBytes) {
       this.close(closeCodes.slowConsumer);
       return false;
     }
-    this.socket.send(text);
+    // A Buffer made once for many sockets still goes out as a text frame: it is JSON.
+    this.socket.send(text, { binary: false });
     return true;
   }
 
