@@ -202,7 +202,7 @@ export interface PushBenchmark {
  * Delivery is timed from the trigger, so its commit is in the figure: synchronous=NORMAL keeps the
  * disk's fsync (measured by rest.place-order) out of what the push benchmarks measure.
  */
-export const pushSubjectEnv = { BISTRO_WS_MAX_CONNECTIONS_PER_PRINCIPAL: '1000000', BISTRO_MAX_WAIT_SECONDS: '60', BISTRO_SQLITE_SYNCHRONOUS: 'normal' };
+export const pushSubjectEnv = { BISTRO_MAX_CONNECTIONS_PER_PRINCIPAL: '1000000', BISTRO_MAX_WAIT_SECONDS: '60', BISTRO_SQLITE_SYNCHRONOUS: 'normal' };
 
 const broadcast = (connections: number): PushBenchmark => ({
   name: `push.broadcast.${connections}`,
