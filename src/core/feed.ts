@@ -122,6 +122,11 @@ export interface Feed {
   read(after: number, filter: FeedFilter, limit: number): Promise<FeedPage>;
   /** As `read`, but when the page would be empty, waits for the first visible event (or the end of the wait: an empty page). */
   wait(after: number, filter: FeedFilter, limit: number, options: WaitOptions): Promise<FeedPage>;
+  /**
+   * As `wait`, with the first page read by the caller (through its operation, which validates the
+   * input and fills in the page size): parked before that read, so a long poll reads the log once.
+   */
+  waitAfter(first: () => Promise<{ page: FeedPage; limit: number }>, filter: FeedFilter, options: WaitOptions): Promise<FeedPage>;
   /** Starts hearing events now (keeping the last `keep`), to be asked about once the caller knows what it waits for. */
   park(filter: FeedFilter, options: WaitOptions & { keep?: number }): Parked;
   /** The backlog after the cursor from the log, then live events, with no gap and no repeat. Rejects (before any `onEvent`) on a bad cursor. */
@@ -131,6 +136,9 @@ export interface Feed {
   /** Listeners now attached (parked requests, follows, subscriptions): a gauge, and how tests see that nothing leaks. */
   subscriberCount(): number;
 }
+
+/** The largest page a waiting client may ask for (events.list's maximum): what a wait keeps while parked. */
+const maxPage = 500;
 
 export interface FeedDeps {
   store: Pick<StoreSession, 'events'>;
@@ -260,6 +268,23 @@ export function createFeed({ store, logError, readBatch = 500, holdLimit = 1000 
     };
   }
 
+  async function waitAfter(first: () => Promise<{ page: FeedPage; limit: number }>, filter: FeedFilter, options: WaitOptions): Promise<FeedPage> {
+    // Parked before the read: whatever commits after the read is heard, so nothing falls between.
+    const parked = park(filter, { ...options, keep: maxPage });
+    try {
+      const { page, limit } = await first();
+      if (page.items.length > 0 || options.timeoutMs <= 0) return page;
+      const after = Number(page.nextCursor);
+      const isNew = (event: CloudEvent) => Number(event.sequence) > after;
+      await parked.until(isNew);
+      const items = parked.heard().filter(isNew).slice(0, limit);
+      const last = items.at(-1);
+      return last ? { items, nextCursor: last.sequence } : page;
+    } finally {
+      parked.end();
+    }
+  }
+
   return {
     async start() {
       known = delivered = await store.events.lastSequence();
@@ -282,21 +307,8 @@ export function createFeed({ store, logError, readBatch = 500, holdLimit = 1000 
     },
     subscribe,
     read: async (after, filter, limit) => (await readPage(after, filter, limit)).page,
-    async wait(after, filter, limit, options) {
-      // Parked before the read: whatever commits after the read is heard, so nothing falls between.
-      const parked = park(filter, { ...options, keep: limit });
-      try {
-        const { page } = await readPage(after, filter, limit);
-        if (page.items.length > 0 || options.timeoutMs <= 0) return page;
-        const isNew = (event: CloudEvent) => Number(event.sequence) > after;
-        await parked.until(isNew);
-        const items = parked.heard().filter(isNew);
-        const last = items.at(-1);
-        return last ? { items, nextCursor: last.sequence } : page;
-      } finally {
-        parked.end();
-      }
-    },
+    wait: (after, filter, limit, options) => waitAfter(async () => ({ page: (await readPage(after, filter, limit)).page, limit }), filter, options),
+    waitAfter,
     park,
     async follow(after, filter, handlers) {
       let position = after;

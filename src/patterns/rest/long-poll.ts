@@ -89,16 +89,21 @@ async function readWhenChanged(core: Core, operation: AnyOperation, input: Recor
 
 /**
  * Reads a page through the operation (so bad input, a forbidden caller or a cursor below the
- * retained log is refused before anything parks); only an empty page waits on the feed.
+ * retained log is refused: the wait ends with it); only an empty page waits on the feed.
  */
 async function readWhenNew(core: Core, operation: AnyOperation, input: Record<string, unknown>, principal: Principal, options: WaitOptions): Promise<InvokeResult> {
-  const first = await core.invoke(operation.name, input, principal);
-  const page = first.output as FeedPage;
-  if (page.items.length > 0 || options.timeoutMs <= 0) return first;
-  // The operation's validation filled in the defaults (limit) and checked the types.
-  const { types, limit } = input as { types?: EventType[]; limit: number };
-  const held = await core.feed.wait(Number(page.nextCursor), { principal, types }, limit, options);
-  return { output: held, replayed: false };
+  // Types as asked: input the operation refuses never waits, so the filter need not be checked first.
+  const types = Array.isArray(input['types']) ? (input['types'] as EventType[]) : undefined;
+  const page = await core.feed.waitAfter(
+    async () => {
+      const first = await core.invoke(operation.name, input, principal);
+      // The operation's validation filled in the default page size.
+      return { page: first.output as FeedPage, limit: (input as { limit: number }).limit };
+    },
+    { principal, types },
+    options,
+  );
+  return { output: page, replayed: false };
 }
 
 /** Answers a long poll: the operation's result, once it is worth sending or the wait is over. */
