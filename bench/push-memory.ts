@@ -41,6 +41,7 @@ async function memoryRound(clients: PushClients, start: () => Promise<PushServer
     await sleep(settleMs / 2);
     const before = await probeMemory(server.child);
     const opened = await clients.open({ kind: benchmark.client, url: server.url, count: connections, after: await server.after() });
+    if (opened.opened < connections) throw new Error(`${opened.opened} of ${connections} ${benchmark.client} connections opened: ${opened.firstError ?? 'unknown'}`);
     await sleep(settleMs);
     const after = await probeMemory(server.child);
     const { dropped } = await clients.closeAll();
