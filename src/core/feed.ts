@@ -25,7 +25,7 @@ export interface FeedQuery {
 }
 
 /** The answer to a cursor the log no longer reaches: never a silent gap. */
-export function resyncRequired(after: number, floor: number, head: number): BistroError {
+function resyncRequired(after: number, floor: number, head: number): BistroError {
   return new BistroError(
     'resync_required',
     `Events after ${after} up to ${floor} are no longer kept. Read the current state (GET /menu, GET /orders) and follow from cursor ${head}.`,

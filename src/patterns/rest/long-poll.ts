@@ -38,7 +38,7 @@ export function requestedWait(request: FastifyRequest, maxSeconds: number): Wait
 }
 
 /** The first `wait` preference over every Prefer header (RFC 7240 §2: later repeats are ignored); undefined when absent or not a whole number. */
-export function preferredWait(header: string | string[] | undefined): number | undefined {
+function preferredWait(header: string | string[] | undefined): number | undefined {
   for (const line of [header ?? []].flat()) {
     for (const preference of line.split(',')) {
       const [name = '', ...value] = (preference.split(';')[0] ?? '').split('=');
@@ -54,7 +54,7 @@ export function preferredWait(header: string | string[] | undefined): number | u
  * Aborts when the client goes away before its answer is written. The response's `close` is the
  * one to watch: the request's `close` fires as soon as its (empty) body has been read.
  */
-export function clientGone(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+function clientGone(request: FastifyRequest, reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   if (request.raw.socket.destroyed) {
     controller.abort();
