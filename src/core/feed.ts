@@ -161,7 +161,6 @@ function passes({ principal, types, subject }: FeedFilter, { event, audience }: 
   return subject === undefined || event.subject === subject;
 }
 
-
 export function createFeed({ store, logError, readBatch = 500, holdLimit = 1000 }: FeedDeps): Feed {
   let known = 0;
   let delivered = 0;
@@ -276,10 +275,12 @@ export function createFeed({ store, logError, readBatch = 500, holdLimit = 1000 
       if (page.items.length > 0 || options.timeoutMs <= 0) return page;
       const after = Number(page.nextCursor);
       const isNew = (event: CloudEvent) => Number(event.sequence) > after;
-      await parked.until(isNew);
+      const end = await parked.until(isNew);
       const items = parked.heard().filter(isNew).slice(0, limit);
       const last = items.at(-1);
-      return last ? { items, nextCursor: last.sequence } : page;
+      if (last) return { items, nextCursor: last.sequence };
+      // Something new came, but after the events the park had room to keep: the log has it.
+      return end === 'event' ? (await first()).page : page;
     } finally {
       parked.end();
     }

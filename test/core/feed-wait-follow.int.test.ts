@@ -257,3 +257,29 @@ test('a lagging client takes no live events until it has drained, then reads on 
   assert.equal(seen.length, log.length + 1, 'a client that never drains is given up: the follow stopped');
   following.close();
 });
+
+test('a wait whose park filled up before the new event came reads it from the log instead of answering empty', async () => {
+  const core = await openCore('full-park');
+  const ada = await guestOf(core, 'Ada');
+  const order = await place(core, ada);
+  let head = 0;
+  let reads = 0;
+  const page = core.feed.waitAfter(
+    async () => {
+      reads++;
+      if (reads > 1) return { page: await core.feed.read(head, { principal: admin }, 10), limit: 10 };
+      // A slow first read: 500 commits land while it runs, filling the park with events it already covers.
+      for (let index = 0; index < 500; index++) await core.invoke('messages.send', { orderId: order.id, text: `n${index}` }, ada);
+      head = core.feed.head();
+      return { page: { items: [], nextCursor: String(head) }, limit: 10 };
+    },
+    { principal: admin },
+    { timeoutMs: 10_000 },
+  );
+  while (head === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  await core.invoke('messages.send', { orderId: order.id, text: 'the new one' }, ada);
+  const answered = await page;
+  assert.equal(reads, 2, 'the log was read again');
+  assert.deepEqual(answered.items.map((event) => (event.data as { text: string }).text), ['the new one'], 'the new event is answered, not an empty page');
+});
