@@ -9,8 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { anonymous, BistroError, type Core, type Principal } from '../../core/core.ts';
-import { connectionCountOf, connectionKey, onUpgrade, originAllowed, refuseUpgrade, startHeartbeat, upgradeToken } from '../http/websocket-upgrade.ts';
+import { BistroError, type Core, type Principal } from '../../core/core.ts';
+import { admitUpgrade, connectionCountOf, connectionKey, onUpgrade, startHeartbeat } from '../http/websocket-upgrade.ts';
 import type { Executor } from './executor.ts';
 import { formatErrors, type FormatOptions } from './format-errors.ts';
 import { createContext } from './graphql-context.ts';
@@ -158,21 +158,9 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
 
   onUpgrade(app, '/graphql', (request, socket, head) => {
     void (async () => {
-      if (shuttingDown) return refuseUpgrade(socket, new BistroError('unavailable', 'The node is shutting down.'));
-      if (!originAllowed(request, options.wsAllowedOrigins)) return refuseUpgrade(socket, new BistroError('forbidden', 'This Origin may not open a WebSocket here.'));
-      let principal: Principal = anonymous;
-      const token = upgradeToken(request);
-      if (token !== undefined) {
-        try {
-          principal = await core.authenticate(token);
-        } catch (error) {
-          return refuseUpgrade(socket, error instanceof BistroError ? error : new BistroError('unauthorized'));
-        }
-      }
-      // Checked again: shutdown may have begun while the token was looked up, and would not see this socket.
-      if (shuttingDown) return refuseUpgrade(socket, new BistroError('unavailable', 'The node is shutting down.'));
-      const countKey = connectionKey(principal, request);
-      if (!counts.take(countKey)) return refuseUpgrade(socket, new BistroError('rate_limited', `At most ${options.maxConnectionsPerPrincipal} open WebSockets per principal.`));
+      const admitted = await admitUpgrade(core, counts, request, socket, { allowedOrigins: options.wsAllowedOrigins, isClosing: () => shuttingDown, logError: (error, where) => app.log.error({ err: error }, where) });
+      if (!admitted) return;
+      const { principal, key: countKey } = admitted;
       let upgraded = false;
       // ws answers a broken handshake itself and never calls back: the slot is given back here then.
       socket.once('close', () => upgraded || counts.release(countKey));

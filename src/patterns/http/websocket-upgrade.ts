@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { BistroError, type Principal } from '../../core/core.ts';
+import { BistroError, type Core, type Principal } from '../../core/core.ts';
 import { toProblem } from './problem.ts';
 
 export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -79,17 +79,17 @@ export function connectionKey(principal: Principal, request: IncomingMessage): s
 
 /** Open connections per principal (or per address for anonymous ones), across every streaming path of the node: `/ws`, GraphQL subscriptions and SSE. */
 export class ConnectionCount {
-  readonly #max: number;
+  readonly max: number;
   readonly #open = new Map<string, number>();
 
   constructor(max: number) {
-    this.#max = max;
+    this.max = max;
   }
 
   /** False when `key` already holds the maximum; otherwise counts one more until `release`. */
   take(key: string): boolean {
     const open = this.#open.get(key) ?? 0;
-    if (open >= this.#max) return false;
+    if (open >= this.max) return false;
     this.#open.set(key, open + 1);
     return true;
   }
@@ -99,6 +99,48 @@ export class ConnectionCount {
     if (open <= 0) this.#open.delete(key);
     else this.#open.set(key, open);
   }
+}
+
+export interface AdmitOptions {
+  allowedOrigins: readonly string[];
+  /** True once the node is shutting down: new sockets are refused 503 with Retry-After. */
+  isClosing: () => boolean;
+  logError: (error: unknown, where: string) => void;
+}
+
+/** Who was let in, and the key the connection is counted under until it is released. */
+export interface Admission {
+  principal: Principal;
+  key: string;
+}
+
+/**
+ * The checks every WebSocket path makes before it upgrades, in order: shutting down (503), Origin
+ * (403), token (401), connections per principal (429). A refusal is answered on `socket` and
+ * gives undefined; an admission has taken one place in `count`, which the caller releases.
+ */
+export async function admitUpgrade(core: Pick<Core, 'authenticate'>, count: ConnectionCount, request: IncomingMessage, socket: Duplex, options: AdmitOptions): Promise<Admission | undefined> {
+  const refuse = (error: BistroError, headers?: Record<string, string>): undefined => void refuseUpgrade(socket, error, headers);
+  const refuseClosing = () => refuse(new BistroError('unavailable', 'The node is shutting down; connect again.'), { 'retry-after': '1' });
+  if (options.isClosing()) return refuseClosing();
+  if (!originAllowed(request, options.allowedOrigins)) {
+    return refuse(new BistroError('forbidden', `Pages from ${request.headers.origin ?? 'that origin'} may not open a WebSocket here (BISTRO_WS_ORIGINS).`));
+  }
+  let principal: Principal;
+  try {
+    principal = await core.authenticate(upgradeToken(request));
+  } catch (error) {
+    if (!(error instanceof BistroError)) options.logError(error, 'authenticating a WebSocket upgrade');
+    return refuse(error instanceof BistroError ? error : new BistroError('internal_error'));
+  }
+  // While the token was looked up the client may have left, or shutdown begun (and it would not see this socket).
+  if (socket.destroyed) return undefined;
+  if (options.isClosing()) return refuseClosing();
+  const key = connectionKey(principal, request);
+  if (!count.take(key)) {
+    return refuse(new BistroError('rate_limited', `At most ${count.max} streams and sockets may be open per principal; close one first.`));
+  }
+  return { principal, key };
 }
 
 const connectionCounts = new WeakMap<FastifyInstance, ConnectionCount>();

@@ -9,9 +9,9 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../../config.ts';
-import { BistroError, type Core, type Principal } from '../../core/core.ts';
+import type { Core } from '../../core/core.ts';
 import type { RpcEndpoint } from '../http/json-rpc.ts';
-import { connectionCountOf, connectionKey, onUpgrade, originAllowed, refuseUpgrade, startHeartbeat, upgradeToken } from '../http/websocket-upgrade.ts';
+import { admitUpgrade, connectionCountOf, onUpgrade, startHeartbeat } from '../http/websocket-upgrade.ts';
 import { closeCodes } from './close-codes.ts';
 import { SocketSession } from './socket-session.ts';
 
@@ -30,22 +30,9 @@ export function registerWebSocket(app: FastifyInstance, core: Core, options: Web
   let closing = false;
 
   async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    if (closing) return refuseUpgrade(socket, new BistroError('unavailable', 'The node is shutting down; connect again.'), { 'retry-after': '1' });
-    if (!originAllowed(request, options.wsAllowedOrigins)) {
-      return refuseUpgrade(socket, new BistroError('forbidden', `Pages from ${request.headers.origin ?? 'that origin'} may not open a WebSocket here (BISTRO_WS_ORIGINS).`));
-    }
-    let principal: Principal;
-    try {
-      principal = await core.authenticate(upgradeToken(request));
-    } catch (error) {
-      if (!(error instanceof BistroError)) logError(error, 'authenticating a WebSocket upgrade');
-      return refuseUpgrade(socket, error instanceof BistroError ? error : new BistroError('internal_error'));
-    }
-    if (socket.destroyed) return;
-    const key = connectionKey(principal, request);
-    if (!connections.take(key)) {
-      return refuseUpgrade(socket, new BistroError('rate_limited', `At most ${options.maxConnectionsPerPrincipal} WebSockets may be open per principal; close one first.`));
-    }
+    const admitted = await admitUpgrade(core, connections, request, socket, { allowedOrigins: options.wsAllowedOrigins, isClosing: () => closing, logError });
+    if (!admitted) return;
+    const { principal, key } = admitted;
     // The raw socket closes whatever happens next (a handshake ws refuses included): the count is given back once.
     socket.once('close', () => connections.release(key));
     server.handleUpgrade(request, socket, head, (ws) => {
