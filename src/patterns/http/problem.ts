@@ -28,10 +28,11 @@ export function toProblem(error: BistroError, instance?: string): Problem {
   };
 }
 
-export function sendProblem(reply: FastifyReply, error: BistroError): FastifyReply {
+/** `instance` is the request's URL unless given: a route whose URL may carry a token names its path alone. */
+export function sendProblem(reply: FastifyReply, error: BistroError, instance = reply.request.url): FastifyReply {
   challengeIfUnauthorized(reply, error);
   return reply
     .code(error.status)
     .header('content-type', 'application/problem+json; charset=utf-8')
-    .send(JSON.stringify(toProblem(error, reply.request.url)));
+    .send(JSON.stringify(toProblem(error, instance)));
 }

@@ -7,8 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BistroError, type Core, type EventType, invalid, parseCursor, type Principal } from '../../core/core.ts';
-import { challengeIfUnauthorized } from '../http/http-rules.ts';
-import { toProblem } from '../http/problem.ts';
+import { sendProblem } from '../http/problem.ts';
 import { connectionCountOf, connectionKey } from '../http/websocket-upgrade.ts';
 import { EventStream } from './event-stream.ts';
 import { pumpFeed } from './feed-pump.ts';
@@ -61,8 +60,7 @@ function streamRequest(validate: (input: unknown) => void, request: FastifyReque
 /** A problem answer before the stream starts; `instance` is the path alone, so a token in the URL is not echoed. */
 function refuse(reply: FastifyReply, error: unknown): void {
   if (!(error instanceof BistroError)) throw error;
-  challengeIfUnauthorized(reply, error);
-  void reply.code(error.status).header('content-type', 'application/problem+json; charset=utf-8').send(JSON.stringify(toProblem(error, streamPath)));
+  void sendProblem(reply, error, streamPath);
 }
 
 export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, maxBufferedBytes, maxConnectionsPerPrincipal }: SseOptions): void {
