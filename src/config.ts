@@ -1,5 +1,6 @@
 /** Configuration from flags and environment (flags win), validated, with every default and its unit. */
 import { parseArgs } from 'node:util';
+import { defaultRetrySchedule, parseDurations } from './domain/webhook.ts';
 
 export interface Config {
   /** @default 3000 */
@@ -50,11 +51,26 @@ export interface Config {
   wsAllowedOrigins: string[];
   /** Events the log keeps; cursors older than what is kept are answered "resync required". @default 0 — keep everything */
   keepEvents: number;
+  /** Webhooks may call private, loopback and link-local addresses (development only). @default false */
+  webhookAllowPrivate: boolean;
+  /** Delay before each delivery attempt, e.g. `0,5s,5m,30m,2h,5h,10h,10h` (the default); the attempts end with the list. */
+  webhookRetrySchedule: number[];
+  /** Longest `Retry-After` a receiver can ask for and get. @default 3600000 ms (1 h) */
+  webhookRetryAfterCapMs: number;
+  /** An endpoint whose deliveries all fail for this long is disabled. @default 432000000 ms (5 days) */
+  webhookDisableAfterMs: number;
+  /** One delivery attempt, from connecting to the last byte read. @default 15000 ms */
+  webhookTimeoutMs: number;
+  /** Deliveries in flight from this node at once, and to one endpoint at once (so a slow endpoint cannot hold them all). @default 64 and 8 */
+  webhookConcurrency: number;
+  webhookEndpointConcurrency: number;
   /** @default info */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
 export class ConfigError extends Error {}
+
+const day = 24 * 60 * 60 * 1000;
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || value === '') return fallback;
@@ -68,6 +84,21 @@ function onOff(name: string, value: string | undefined, fallback: boolean): bool
   if (['1', 'true', 'on'].includes(value)) return true;
   if (['0', 'false', 'off'].includes(value)) return false;
   throw new ConfigError(`${name} must be 1 or 0, not "${value}"`);
+}
+
+function durations(name: string, value: string | undefined, fallback: readonly number[], max: number): number[] {
+  if (value === undefined || value === '') return [...fallback];
+  try {
+    const parsed = parseDurations(value);
+    if (parsed.length > 20 || parsed.some((ms) => ms > max)) throw new Error(`at most 20 delays of at most ${max} ms each`);
+    return parsed;
+  } catch (error) {
+    throw new ConfigError(`${name} must be delays such as 0,5s,5m,30m,2h: ${(error as Error).message}`);
+  }
+}
+
+function duration(name: string, value: string | undefined, fallback: number, max: number): number {
+  return durations(name, value, [fallback], max)[0] ?? fallback;
 }
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -116,6 +147,13 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     maxBufferedBytes: integer('BISTRO_MAX_BUFFERED_BYTES', env['BISTRO_MAX_BUFFERED_BYTES'], 1_048_576, 1024, 1_073_741_824),
     wsAllowedOrigins: (env['BISTRO_WS_ORIGINS'] ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
     keepEvents: integer('BISTRO_EVENT_RETENTION', env['BISTRO_EVENT_RETENTION'], 0, 0, 1_000_000_000),
+    webhookAllowPrivate: onOff('BISTRO_WEBHOOK_ALLOW_PRIVATE', env['BISTRO_WEBHOOK_ALLOW_PRIVATE'], false),
+    webhookRetrySchedule: durations('BISTRO_WEBHOOK_RETRY_SCHEDULE', env['BISTRO_WEBHOOK_RETRY_SCHEDULE'], defaultRetrySchedule, 7 * day),
+    webhookRetryAfterCapMs: duration('BISTRO_WEBHOOK_RETRY_AFTER_CAP', env['BISTRO_WEBHOOK_RETRY_AFTER_CAP'], day / 24, 7 * day),
+    webhookDisableAfterMs: duration('BISTRO_WEBHOOK_DISABLE_AFTER', env['BISTRO_WEBHOOK_DISABLE_AFTER'], 5 * day, 365 * day),
+    webhookTimeoutMs: integer('BISTRO_WEBHOOK_TIMEOUT_MS', env['BISTRO_WEBHOOK_TIMEOUT_MS'], 15_000, 10, 600_000),
+    webhookConcurrency: integer('BISTRO_WEBHOOK_CONCURRENCY', env['BISTRO_WEBHOOK_CONCURRENCY'], 64, 1, 10_000),
+    webhookEndpointConcurrency: integer('BISTRO_WEBHOOK_ENDPOINT_CONCURRENCY', env['BISTRO_WEBHOOK_ENDPOINT_CONCURRENCY'], 8, 1, 10_000),
     logLevel: oneOf('BISTRO_LOG_LEVEL', env['BISTRO_LOG_LEVEL'], ['fatal', 'error', 'warn', 'info', 'debug', 'silent'], 'info'),
   };
 }

@@ -15,6 +15,8 @@ import { createRpcDispatcher } from './patterns/rpc/rpc-dispatcher.ts';
 import { registerRpcHttp } from './patterns/rpc/rpc-http.ts';
 import { registerSse } from './patterns/sse/sse-routes.ts';
 import { registerWebSocket } from './patterns/websocket/websocket-routes.ts';
+import { checkTarget, createSender } from './patterns/webhooks/sender.ts';
+import { createWebhookWorker } from './patterns/webhooks/webhook-worker.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
 export const version = '0.1.0';
@@ -37,7 +39,12 @@ export interface NodeOverrides {
   store?: Store;
   /** The node's clock (tests freeze or step it instead of waiting for wall time). @default the wall clock */
   clock?: () => Date;
+  /** How webhook hosts resolve (tests map names to addresses without DNS). @default node:dns lookup */
+  lookup?: Parameters<typeof checkTarget>[1]['lookup'];
 }
+
+/** The longest a delivery lease outlives its attempt's timeout, so only a dead worker's claims lapse. */
+const leaseMarginMs = 5000;
 
 export async function startNode(config: Config, overrides: NodeOverrides = {}): Promise<BistroNode> {
   const adminToken = config.adminToken ?? newToken('ba');
@@ -49,6 +56,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     operations,
     adminToken,
     keepEvents: config.keepEvents,
+    retryPolicy: { schedule: config.webhookRetrySchedule, retryAfterCapMs: config.webhookRetryAfterCapMs, disableAfterMs: config.webhookDisableAfterMs },
+    targetProblem: (url) => checkTarget(url, { allowPrivate: config.webhookAllowPrivate, lookup: overrides.lookup }),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     logError: (error, where) => (logSink.app ? logSink.app.log.error({ err: error }, where) : console.error(where, error)),
   });
@@ -74,6 +83,16 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const kitchen = config.kitchen === 'auto' ? new AutoKitchen(core, config.kitchenPaceMs, (error) => app.log.error({ err: error }, 'auto kitchen')) : null;
   await kitchen?.start();
 
+  const sender = createSender({ timeoutMs: config.webhookTimeoutMs, maxResponseBytes: 65_536, allowPrivate: config.webhookAllowPrivate, lookup: overrides.lookup });
+  const bells = createWebhookWorker(core, {
+    sender,
+    concurrency: config.webhookConcurrency,
+    endpointConcurrency: config.webhookEndpointConcurrency,
+    leaseMs: config.webhookTimeoutMs + leaseMarginMs,
+    logError: (error, where) => app.log.error({ err: error }, where),
+  });
+  bells.start();
+
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -87,6 +106,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     app,
     async close() {
       kitchen?.stop();
+      await bells.stop();
+      await sender.close();
       await app.close();
       await store.close();
     },

@@ -6,11 +6,15 @@ import { createAnswerCache, type AnswerCache } from './answer-cache.ts';
 import { createAuthenticator, type Authenticator } from './auth.ts';
 import { createCatalogue, type Catalogue } from './catalogue.ts';
 import { createFeed, type Feed } from './feed.ts';
-import { createInvoker, type CommitListener, type Invoke } from './invoke.ts';
+import { createInvoker, notifyCommit, toAppend, type CommitListener, type Invoke } from './invoke.ts';
 import type { AnyOperation } from './operation.ts';
 import type { Principal } from '../domain/roles.ts';
 import { pruneAfterCommits } from './retention.ts';
 import type { Store } from './store.ts';
+import type { NewEvent } from '../domain/events.ts';
+import { defaultRetrySchedule, type RetryPolicy } from '../domain/webhook.ts';
+import { addressProblem, literalAddress, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';
+import { createWebhookQueue, type SystemWrite, type WebhookQueue } from './webhook-queue.ts';
 
 // What patterns may use, from the core and the domain.
 export type { AnswerCache, AnswerSlot } from './answer-cache.ts';
@@ -24,6 +28,10 @@ export { mustSend, plainSchema, type JsonObject } from './json-schema.ts';
 export type { AnyOperation, GraphqlBinding, HttpMethod, RestBinding } from './operation.ts';
 export { BistroError, errorCatalogue, invalid, pointerToken, wireFieldErrors, type ErrorCode, type FieldError, type WireFieldError } from '../domain/errors.ts';
 export type { CloudEvent, EventType } from '../domain/events.ts';
+export type { AttemptOutcome, SystemWrite, WebhookQueue } from './webhook-queue.ts';
+export type { ClaimedDelivery } from './store.ts';
+export { defaultRetrySchedule, parseDurations, signingSecrets, type RetryPolicy } from '../domain/webhook.ts';
+export { addressProblem, literalAddress, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';
 export type { MenuItem } from '../domain/menu.ts';
 export type { Order, OrderItem } from '../domain/order.ts';
 export { anonymous, type Principal } from '../domain/roles.ts';
@@ -50,6 +58,10 @@ export interface Core {
   checkReady(): Promise<void>;
   /** The node's clock: every invocation reads it once. */
   clock: () => Date;
+  /** The webhook delivery queue a worker drains. */
+  webhooks: WebhookQueue;
+  /** A transaction of the node's own (not a client's operation) whose events are appended and announced like an operation's. */
+  write: SystemWrite;
 }
 
 export interface CoreOptions {
@@ -62,15 +74,51 @@ export interface CoreOptions {
   logError?: (error: unknown, where: string) => void;
   /** Events the log keeps; older ones are pruned and their cursors answered `resync_required`. @default 0 — keep everything */
   keepEvents?: number;
+  /** How webhook deliveries are retried and when a failing endpoint is disabled. @default DESIGN.md §7's schedule, 1 h Retry-After cap, 5 days */
+  retryPolicy?: RetryPolicy;
+  /** Why a webhook URL may not be called. @default refuses non-HTTP URLs and private address literals (no DNS) */
+  targetProblem?: (url: string) => Promise<string | undefined>;
 }
 
-export function createCore({ store, operations, adminToken, clock = () => new Date(), logError = (error, where) => console.error(where, error), keepEvents = 0 }: CoreOptions): Core {
+const day = 24 * 60 * 60 * 1000;
+export const defaultRetryPolicy: RetryPolicy = { schedule: defaultRetrySchedule, retryAfterCapMs: day / 24, disableAfterMs: 5 * day };
+
+/** Checks what can be checked without DNS; the node passes a resolving check (patterns/webhooks). */
+async function literalTargetProblem(url: string): Promise<string | undefined> {
+  const problem = targetUrlProblem(url);
+  if (problem !== undefined) return problem;
+  const host = new URL(url).hostname;
+  const address = literalAddress(host);
+  const range = address === undefined ? undefined : addressProblem(address);
+  return range === undefined ? undefined : privateTargetMessage(host, range);
+}
+
+export function createCore({
+  store,
+  operations,
+  adminToken,
+  clock = () => new Date(),
+  logError = (error, where) => console.error(where, error),
+  keepEvents = 0,
+  retryPolicy = defaultRetryPolicy,
+  targetProblem = literalTargetProblem,
+}: CoreOptions): Core {
   const catalogue = createCatalogue(operations);
   const feed = createFeed({ store, logError });
   // The feed listens first, so every other listener can rely on the feed already knowing the commit.
   const commitListeners: CommitListener[] = [(events) => feed.publish(events)];
   if (keepEvents > 0) commitListeners.push(pruneAfterCommits(store, keepEvents, logError));
-  const invoke = createInvoker({ store, catalogue, commitListeners, logError, clock });
+  const invoke = createInvoker({ store, catalogue, commitListeners, logError, clock, targetProblem });
+  const write: SystemWrite = async (work) => {
+    const time = clock().toISOString();
+    const { output, appended } = await store.transaction(async (session) => {
+      const events: NewEvent[] = [];
+      const output = await work(session, (event) => events.push(event));
+      return { output, appended: await session.events.append(events.map((event) => toAppend(event, time))) };
+    });
+    notifyCommit(commitListeners, appended, logError);
+    return output;
+  };
   const authenticator = createAuthenticator(store, adminToken);
   const answers = createAnswerCache(feed, catalogue, invoke);
   // Revocations travel as events, so every node hears of them the way it hears of any change.
@@ -101,5 +149,7 @@ export function createCore({ store, operations, adminToken, clock = () => new Da
     stop: () => feed.close(),
     checkReady: () => store.ping(),
     clock,
+    webhooks: createWebhookQueue({ store, feed, policy: retryPolicy, clock, write, logError }),
+    write,
   };
 }

@@ -29,3 +29,8 @@ export function newToken(prefix: string): string {
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+/** A Standard Webhooks signing secret: `whsec_` and the base64 of 32 random bytes (the spec asks for 24 to 64). */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}

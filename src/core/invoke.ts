@@ -63,9 +63,10 @@ export interface InvokerDeps {
   commitListeners: readonly CommitListener[];
   logError: (error: unknown, where: string) => void;
   clock: () => Date;
+  targetProblem: OperationContext['targetProblem'];
 }
 
-function toAppend(event: NewEvent, time: string): EventToAppend {
+export function toAppend(event: NewEvent, time: string): EventToAppend {
   return {
     specversion: '1.0',
     id: newId('evt'),
@@ -85,17 +86,19 @@ async function tagAfterCommit(session: StoreSession, subject: string, appended: 
   return last ? Number(last.event.sequence) : session.events.lastChangeOf(subject);
 }
 
-export function createInvoker({ store, catalogue, commitListeners, logError, clock }: InvokerDeps): Invoke {
-  /** A committed write stays a success whatever a listener does: the client must not retry it. */
-  function notify(events: readonly LoggedEvent[]): void {
-    for (const listener of commitListeners) {
-      try {
-        listener(events);
-      } catch (error) {
-        logError(error, 'commit listener');
-      }
+/** A committed write stays a success whatever a listener does: the client must not retry it. */
+export function notifyCommit(commitListeners: readonly CommitListener[], events: readonly LoggedEvent[], logError: InvokerDeps['logError']): void {
+  for (const listener of commitListeners) {
+    try {
+      listener(events);
+    } catch (error) {
+      logError(error, 'commit listener');
     }
   }
+}
+
+export function createInvoker({ store, catalogue, commitListeners, logError, clock, targetProblem }: InvokerDeps): Invoke {
+  const notify = (events: readonly LoggedEvent[]) => notifyCommit(commitListeners, events, logError);
 
   async function runQuery(operation: AnyOperation, input: Record<string, unknown>, context: OperationContext): Promise<InvokeResult> {
     // The tag is read before the resource: a change in between makes the tag older than the body,
@@ -126,6 +129,7 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
         if (operation.kind === 'query') throw new Error(`query ${name} tried to emit ${event.type}`);
         events.push(event);
       },
+      targetProblem,
     });
 
     if (operation.kind === 'query') return runQuery(operation, input, context(store, []));

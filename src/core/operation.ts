@@ -13,8 +13,8 @@ export interface RestBinding {
   method: HttpMethod;
   /** OpenAPI-style path: `/orders/{id}`; each `{name}` is an input field. */
   path: string;
-  /** Success status; 204 sends no body. @default 200 */
-  status?: 200 | 201 | 204;
+  /** Success status; 202 says the work is queued; 204 sends no body. @default 200 */
+  status?: 200 | 201 | 202 | 204;
   /** For 201: where the new resource lives. */
   location?: (output: never) => string;
   /** `If-Match` becomes the input's `expectedVersion`; `required` answers 428 without it. */
@@ -40,6 +40,11 @@ export interface OperationContext {
   now: string;
   newId(prefix: string): string;
   emit(event: NewEvent): void;
+  /**
+   * Why Bistro may not call this URL (outbound safety, DESIGN.md §7), or undefined. Asked when a
+   * webhook endpoint is registered; the sender asks again of the address it connects to.
+   */
+  targetProblem(url: string): Promise<string | undefined>;
 }
 
 export interface Operation<I extends TSchema = TSchema, O extends TSchema = TSchema> {

@@ -7,6 +7,7 @@ import type { MenuItem } from '../domain/menu.ts';
 import type { Message } from '../domain/message.ts';
 import type { Order, OrderStatus } from '../domain/order.ts';
 import type { Role } from '../domain/roles.ts';
+import type { DeliveryAttempt, DeliveryStatus, StoredEndpoint, WebhookDelivery } from '../domain/webhook.ts';
 
 export interface StoredPrincipal {
   id: string;
@@ -51,6 +52,54 @@ export interface OrderQuery {
   limit: number;
 }
 
+export interface EndpointQuery {
+  /** Only this principal's endpoints; all of them when absent (an admin's list). */
+  ownerId?: string | undefined;
+  /** Keyset cursor: only endpoints with an id below this. */
+  beforeId?: string | undefined;
+  limit: number;
+}
+
+/** A delivery to queue: one event (or test ping) for one endpoint, its CloudEvent already serialised. */
+export interface NewDelivery {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  type: string;
+  sequence: number | null;
+  payload: string;
+  createdAt: string;
+  /** Milliseconds since the epoch. */
+  dueAt: number;
+}
+
+/** A delivery a worker holds under its lease, with what it needs to send it. */
+export interface ClaimedDelivery {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  payload: string;
+  /** Attempts made before this one. */
+  attempts: number;
+  url: string;
+  secrets: StoredEndpoint['secrets'];
+}
+
+export interface DeliveryClaim {
+  endpointId: string;
+  /** Who claims (a worker's id) and until when (ms since the epoch); past it the claim lapses. */
+  owner: string;
+  leaseUntil: number;
+  now: number;
+  limit: number;
+}
+
+/** How an attempt ends a delivery's turn: delivered, failed for good, or due again at `dueAt`. */
+export interface DeliverySettlement {
+  status: DeliveryStatus;
+  dueAt: number | null;
+}
+
 export interface StoreSession {
   menu: {
     list(): Promise<MenuItem[]>;
@@ -88,6 +137,38 @@ export interface StoreSession {
     replacePending(record: IdempotencyRecord): Promise<void>;
     complete(principalId: string, key: string, response: string, responseTag: number | null): Promise<void>;
     delete(principalId: string, key: string): Promise<void>;
+  };
+  webhooks: {
+    insert(endpoint: StoredEndpoint): Promise<void>;
+    get(id: string): Promise<StoredEndpoint | undefined>;
+    list(query: EndpointQuery): Promise<StoredEndpoint[]>;
+    /** Writes the owner-editable fields, the secrets and the enabled state (and the cursor, when re-enabled). */
+    update(endpoint: StoredEndpoint): Promise<void>;
+    /** Deletes the endpoint with its deliveries and attempts; false when there was none. */
+    delete(id: string): Promise<boolean>;
+    deleteByOwner(ownerId: string): Promise<void>;
+    /** Enabled endpoints whose events are queued only up to below `head`. */
+    behind(head: number, limit: number): Promise<StoredEndpoint[]>;
+    /** Moves the cursor from `from` to `to`; false when someone else moved it first (their deliveries stand). */
+    advance(id: string, from: number, to: number): Promise<boolean>;
+    /** Success clears it (null); a failure sets it only if it was clear. */
+    setFailingSince(id: string, since: string | null): Promise<void>;
+    disable(id: string, reason: string, now: string): Promise<void>;
+  };
+  deliveries: {
+    insert(deliveries: readonly NewDelivery[]): Promise<void>;
+    /** Endpoints (enabled) with deliveries due at `now` that nobody holds, oldest due first. */
+    dueEndpoints(now: number, limit: number): Promise<string[]>;
+    /** Leases up to `limit` of one endpoint's due, unheld deliveries (PostgreSQL: FOR UPDATE SKIP LOCKED). */
+    claim(claim: DeliveryClaim): Promise<ClaimedDelivery[]>;
+    /** Records an attempt; settles the delivery only while `owner` still holds it (false when it no longer does). */
+    settle(id: string, owner: string, attempt: DeliveryAttempt, settlement: DeliverySettlement): Promise<boolean>;
+    /** Gives deliveries back unsent (a worker stopping): due as they were, for anyone to claim. */
+    release(ids: readonly string[], owner: string): Promise<void>;
+    /** When the earliest pending delivery of an enabled endpoint is due or its lease lapses; null when none is pending. */
+    nextDue(): Promise<number | null>;
+    /** Newest first, each with its attempts. */
+    list(endpointId: string, beforeId: string | undefined, limit: number): Promise<WebhookDelivery[]>;
   };
   meta: {
     get(key: string): Promise<string | undefined>;

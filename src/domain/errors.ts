@@ -13,6 +13,8 @@ export const errorCatalogue = {
   invalid_transition: { status: 409, title: 'The order cannot move to that status from where it is.', when: 'the lifecycle does not allow that move' },
   already_exists: { status: 409, title: 'A resource with that id already exists.', when: 'a menu item with that id exists' },
   idempotency_key_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still being processed.', when: 'the first request with this key is still running' },
+  webhook_disabled: { status: 409, title: 'The webhook endpoint is disabled.', when: 'testing or replaying to a disabled endpoint: enable it first (`PATCH /webhooks/{id}` with `enabled: true`)' },
+  quota_exceeded: { status: 409, title: 'You have reached a limit.', when: 'a principal already has 20 webhook endpoints' },
   menu_item_unavailable: { status: 409, title: 'A menu item in the order is not available.', when: 'an ordered item is off the menu for now' },
   version_mismatch: { status: 412, title: 'The resource changed since you read it.', when: 'If-Match (or `expectedVersion`) names an older state of the resource' },
   payload_too_large: { status: 413, title: 'The body is larger than allowed.', when: 'body over `BISTRO_BODY_LIMIT_BYTES`' },

@@ -62,6 +62,8 @@ export const revokeKey = defineOperation({
     const key = await context.store.principals.get(id);
     if (!key || key.role === 'guest') throw new BistroError('not_found', `There is no staff key ${id}.`);
     await context.store.principals.delete(id);
+    // Its bells go with it: a revoked key must not go on hearing what happens.
+    await context.store.webhooks.deleteByOwner(id);
     context.emit({ type: 'key.revoked', subject: `keys/${id}`, data: { id, role: key.role, name: key.name }, audience: 'staff' });
     return null;
   },

@@ -6,6 +6,7 @@ import { setOrderStatus } from './order-status.ts';
 import { createMenuItem, deleteMenuItem, getMenuItem, listMenu, updateMenuItem } from './menu.ts';
 import { listMessages, sendMessage } from './messages.ts';
 import { cancelOrder, getOrder, listOrders, placeOrder, updateOrder } from './orders.ts';
+import { webhookOperations } from './webhooks.ts';
 
 const all = [
   listMenu,
@@ -25,6 +26,7 @@ const all = [
   registerGuest,
   createKey,
   revokeKey,
+  ...webhookOperations,
 ] as const;
 
 export const operations: readonly AnyOperation[] = all;

@@ -5,6 +5,7 @@ import { maxMessageLength, messageAuthors } from '../domain/message.ts';
 import { maxItemsPerOrder, maxQuantity, orderStatuses } from '../domain/order.ts';
 import { eventTypes } from '../domain/events.ts';
 import { staffRoles } from '../domain/roles.ts';
+import { deliveryStatuses, webhookEventTypes } from '../domain/webhook.ts';
 
 /** Objects refuse unknown fields: nothing a client sends is stored unless it is declared. */
 export const Strict = <T extends TProperties>(properties: T, options: { title?: string; description?: string } = {}) =>
@@ -138,3 +139,50 @@ export const ExpectedVersion = Type.Integer({ minimum: 1, description: 'Refuse t
 
 export const Page = <T extends TSchema>(item: T, title: string) =>
   Strict({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) }, { title });
+
+export const WebhookUrl = Type.String({ minLength: 1, maxLength: 2048, description: 'An http(s) URL Bistro can reach: public addresses only unless BISTRO_WEBHOOK_ALLOW_PRIVATE=1.' });
+export const WebhookEventTypes = Type.Array(StringEnum(webhookEventTypes, 'WebhookEventType'), { minItems: 1, maxItems: webhookEventTypes.length, description: 'The event types to ring for.' });
+
+export const WebhookEndpoint = Strict(
+  {
+    id: Id,
+    url: Type.String(),
+    types: Type.Array(EventType),
+    description: Type.String(),
+    enabled: Type.Boolean(),
+    disabledReason: Type.Union([Type.String(), Type.Null()], { description: 'Why it is disabled: paused by its owner, 410 Gone, or failing too long.' }),
+    ownerId: Id,
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { title: 'WebhookEndpoint' },
+);
+
+const DeliveryAttempt = Strict(
+  {
+    id: Id,
+    eventId: Type.String(),
+    attempt: Type.Integer({ minimum: 1 }),
+    responseStatus: Type.Union([Type.Integer(), Type.Null()], { description: 'null when no answer came (refused, timed out).' }),
+    latencyMs: Type.Integer(),
+    error: Type.Union([Type.String(), Type.Null()]),
+    response: Type.String({ description: 'The start of what the receiver answered (at most 1 KiB).' }),
+    at: Timestamp,
+  },
+  { title: 'WebhookDeliveryAttempt' },
+);
+
+export const WebhookDelivery = Strict(
+  {
+    id: Id,
+    endpointId: Id,
+    eventId: Type.String({ description: 'The webhook-id header of every attempt.' }),
+    type: Type.String(),
+    sequence: Type.Union([Type.String(), Type.Null()], { description: 'The event\'s cursor; null for a test ping.' }),
+    status: StringEnum(deliveryStatuses, 'WebhookDeliveryStatus'),
+    nextAttemptAt: Type.Union([Timestamp, Type.Null()]),
+    createdAt: Timestamp,
+    attempts: Type.Array(DeliveryAttempt),
+  },
+  { title: 'WebhookDelivery' },
+);

@@ -9,6 +9,7 @@ import type { Message, MessageAuthor } from '../domain/message.ts';
 import type { Order, OrderItem, OrderStatus } from '../domain/order.ts';
 import type { EventToAppend, IdempotencyRecord, StoreSession, StoredPrincipal } from '../core/store.ts';
 import type { Database } from './schema.ts';
+import { deliveryRepository, webhookRepository } from './webhook-repositories.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type MenuRow = Database['menu_items'];
@@ -85,6 +86,8 @@ const floorKey = 'events.floor';
 export interface SessionOptions {
   /** Called first in every append: serialises appenders so sequences follow commit order. */
   lockEventLog(db: Db): Promise<void>;
+  /** Claims lock the delivery rows they take, skipping rows another worker holds (PostgreSQL). */
+  skipLocked: boolean;
 }
 
 const toMessage = (row: Database['messages']): Message => ({ id: row.id, orderId: row.order_id, from: row.from_role as MessageAuthor, text: row.text, at: row.at });
@@ -103,6 +106,8 @@ function toStoredPrincipal(row: Database['principals']): StoredPrincipal {
 export function createSession(db: Db, options: SessionOptions): StoreSession {
   const readFloor = async () => Number((await db.selectFrom('meta').select('value').where('key', '=', floorKey).executeTakeFirst())?.value ?? 0);
   return {
+    webhooks: webhookRepository(db),
+    deliveries: deliveryRepository(db, options),
     menu: {
       async list() {
         return (await db.selectFrom('menu_items').selectAll().orderBy('category').orderBy('id').execute()).map(toMenuItem);

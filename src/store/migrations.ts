@@ -105,6 +105,62 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('messages_client_id').unique().on('messages').columns(['order_id', 'sender_id', 'client_id']).execute();
       },
     },
+    '0005_webhooks': {
+      // Times the queue compares (due, lease) are milliseconds since the epoch, so both databases
+      // compare numbers; times people read stay ISO text like everywhere else.
+      async up(db: Kysely<unknown>) {
+        const big = dialect === 'postgres' ? 'bigint' : 'integer';
+        await db.schema
+          .createTable('webhook_endpoints')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('owner_id', 'text', (c) => c.notNull())
+          .addColumn('owner_role', 'text', (c) => c.notNull())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('types', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('enabled', 'integer', (c) => c.notNull())
+          .addColumn('disabled_reason', 'text')
+          .addColumn('secrets', 'text', (c) => c.notNull())
+          .addColumn('cursor', big, (c) => c.notNull())
+          .addColumn('failing_since', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('webhook_endpoints_owner').on('webhook_endpoints').columns(['owner_id', 'id']).execute();
+        await db.schema
+          .createTable('webhook_deliveries')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('endpoint_id', 'text', (c) => c.notNull().references('webhook_endpoints.id').onDelete('cascade'))
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('seq', big)
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('due_at', big)
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_until', big)
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        // The worker's question, "what is due?", and the owner's, "what happened to my endpoint?".
+        await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'due_at']).execute();
+        await db.schema.createIndex('webhook_deliveries_endpoint').on('webhook_deliveries').columns(['endpoint_id', 'status', 'due_at']).execute();
+        await db.schema.createIndex('webhook_deliveries_by_id').on('webhook_deliveries').columns(['endpoint_id', 'id']).execute();
+        await db.schema
+          .createTable('webhook_attempts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('delivery_id', 'text', (c) => c.notNull().references('webhook_deliveries.id').onDelete('cascade'))
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('attempt', 'integer', (c) => c.notNull())
+          .addColumn('response_status', 'integer')
+          .addColumn('latency_ms', 'integer', (c) => c.notNull())
+          .addColumn('error', 'text')
+          .addColumn('response', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('webhook_attempts_delivery').on('webhook_attempts').columns(['delivery_id', 'attempt']).execute();
+      },
+    },
   };
 }
 

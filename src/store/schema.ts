@@ -47,4 +47,47 @@ export interface Database {
     audience: string;
     data: string;
   };
+  webhook_endpoints: {
+    id: string;
+    owner_id: string;
+    owner_role: string;
+    url: string;
+    /** JSON array of event types. */
+    types: string;
+    description: string;
+    enabled: number;
+    disabled_reason: string | null;
+    /** JSON array of `{ secret, expiresAt }`. */
+    secrets: string;
+    cursor: number;
+    failing_since: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  webhook_deliveries: {
+    id: string;
+    endpoint_id: string;
+    event_id: string;
+    type: string;
+    seq: number | null;
+    payload: string;
+    status: string;
+    attempts: number;
+    /** ms since the epoch */
+    due_at: number | null;
+    lease_owner: string | null;
+    lease_until: number | null;
+    created_at: string;
+  };
+  webhook_attempts: {
+    id: string;
+    delivery_id: string;
+    event_id: string;
+    attempt: number;
+    response_status: number | null;
+    latency_ms: number;
+    error: string | null;
+    response: string;
+    at: string;
+  };
 }

@@ -15,6 +15,8 @@ const statuses: Record<ErrorCode, number> = {
   already_exists: 409,
   idempotency_key_in_progress: 409,
   menu_item_unavailable: 409,
+  webhook_disabled: 409,
+  quota_exceeded: 409,
   version_mismatch: 412,
   resync_required: 410,
   payload_too_large: 413,

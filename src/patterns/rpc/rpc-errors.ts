@@ -35,6 +35,8 @@ export const rpcErrorCodes = {
   already_exists: -32009,
   idempotency_key_in_progress: -32009,
   menu_item_unavailable: -32009,
+  webhook_disabled: -32009,
+  quota_exceeded: -32009,
   version_mismatch: -32012,
   payload_too_large: -32013,
   unsupported_media_type: -32015,

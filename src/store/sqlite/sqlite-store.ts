@@ -39,8 +39,8 @@ export async function createSqliteStore({ file, synchronous = 'full' }: SqliteSt
   const { error } = await new Migrator({ db, provider: migrationProvider('sqlite') }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
 
-  // One connection means appends are already serialised; nothing more to lock.
-  const options = { lockEventLog: async () => {} };
+  // One connection means appends (and claims) are already serialised; nothing more to lock.
+  const options = { lockEventLog: async () => {}, skipLocked: false };
   const groupCommit = createGroupCommit(db);
   const root = createSession(db, options);
   return {

@@ -1,0 +1,129 @@
+/**
+ * Rings the bells: drains core's delivery queue on this node. Each pass queues what the endpoints
+ * have not had yet, leases what is due (never more than a few per endpoint, so one slow or dead
+ * receiver holds a few slots and every other endpoint keeps its pace), signs and sends each, and
+ * settles it. Commits on this node wake it at once; a slow timer catches the rest (retries coming
+ * due, leases lapsed on a dead node, deliveries queued elsewhere).
+ */
+import { randomBytes } from 'node:crypto';
+import { signingSecrets, type ClaimedDelivery, type Core } from '../../core/core.ts';
+import type { createSender } from './sender.ts';
+import { webhookHeaders } from './signature.ts';
+
+export interface WebhookWorkerOptions {
+  sender: ReturnType<typeof createSender>;
+  /** Deliveries in flight at once from this node. */
+  concurrency: number;
+  /** Deliveries in flight at once to one endpoint. */
+  endpointConcurrency: number;
+  /** How long a claim holds; past it another worker may take the delivery. Longer than one attempt may take. */
+  leaseMs: number;
+  /** Longest sleep between passes when nothing wakes the worker. @default 1000 ms */
+  idleMs?: number;
+  logError: (error: unknown, where: string) => void;
+}
+
+export interface WebhookWorker {
+  start(): void;
+  /** Stops claiming, cuts the attempts in flight short and gives their deliveries back. */
+  stop(): Promise<void>;
+}
+
+export function createWebhookWorker(core: Core, { sender, concurrency, endpointConcurrency, leaseMs, idleMs = 1000, logError }: WebhookWorkerOptions): WebhookWorker {
+  const owner = `wkr_${randomBytes(8).toString('hex')}`;
+  const inFlight = new Map<string, { delivery: ClaimedDelivery; abort: AbortController; done: Promise<void> }>();
+  const perEndpoint = new Map<string, number>();
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+  let timer: NodeJS.Timeout | undefined;
+  let removeListener: (() => void) | undefined;
+
+  function wake(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = pass().finally(() => (running = undefined));
+  }
+
+  function sleep(ms: number): void {
+    clearTimeout(timer);
+    if (!stopped) timer = setTimeout(wake, Math.max(0, Math.min(ms, idleMs)));
+  }
+
+  async function pass(): Promise<void> {
+    clearTimeout(timer);
+    try {
+      do {
+        again = false;
+        await core.webhooks.queueNew();
+        let room = concurrency - inFlight.size;
+        if (room <= 0) continue;
+        const claimed = await core.webhooks.claim(owner, leaseMs, room, (endpointId) => {
+          const take = Math.max(0, Math.min(room, endpointConcurrency - (perEndpoint.get(endpointId) ?? 0)));
+          room -= take;
+          return take;
+        });
+        if (stopped) await core.webhooks.release(claimed.map(({ id }) => id), owner);
+        else for (const delivery of claimed) send(delivery);
+      } while (again && !stopped);
+      const next = await core.webhooks.nextDue();
+      sleep(next === null ? idleMs : next - core.clock().getTime());
+    } catch (error) {
+      logError(error, 'webhook worker');
+      sleep(idleMs);
+    }
+  }
+
+  function send(delivery: ClaimedDelivery): void {
+    const abort = new AbortController();
+    perEndpoint.set(delivery.endpointId, (perEndpoint.get(delivery.endpointId) ?? 0) + 1);
+    const done = attempt(delivery, abort.signal).finally(() => {
+      inFlight.delete(delivery.id);
+      const left = (perEndpoint.get(delivery.endpointId) ?? 1) - 1;
+      if (left === 0) perEndpoint.delete(delivery.endpointId);
+      else perEndpoint.set(delivery.endpointId, left);
+      wake();
+    });
+    inFlight.set(delivery.id, { delivery, abort, done });
+  }
+
+  async function attempt(delivery: ClaimedDelivery, signal: AbortSignal): Promise<void> {
+    const at = core.clock();
+    const headers = webhookHeaders(signingSecrets(delivery.secrets, at), delivery.eventId, Math.floor(at.getTime() / 1000), delivery.payload);
+    const outcome = await sender.send({ url: delivery.url, headers, body: delivery.payload, signal });
+    // Cut short by a stop: not the receiver's failure, so no attempt is counted (stop gives it back).
+    if (signal.aborted) return;
+    try {
+      await core.webhooks.settle(delivery, owner, { ...outcome, at });
+    } catch (error) {
+      // The lease lapses and another pass tries again: at least once, never lost.
+      logError(error, 'webhook worker: recording an attempt');
+    }
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      // Every commit on this node may have made something to deliver (an event, a test ping, a replay).
+      removeListener = core.onCommit(wake);
+      wake();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      removeListener?.();
+      await running;
+      const cut = [...inFlight.values()];
+      for (const { abort } of cut) abort.abort();
+      await Promise.all(cut.map(({ done }) => done));
+      await core.webhooks.release(
+        cut.map(({ delivery }) => delivery.id),
+        owner,
+      );
+    },
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * Webhook endpoints and their delivery queue, over Kysely for both databases. The queue is a table:
+ * a worker leases due rows (owner + lease end), sends them, and settles them; a lease that lapses
+ * (its worker died) makes the row claimable again. On PostgreSQL the claim locks the rows it takes
+ * with FOR UPDATE SKIP LOCKED, so workers on several nodes never take the same row or wait on each other.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { EventType } from '../domain/events.ts';
+import type { DeliveryAttempt, DeliveryStatus, StoredEndpoint, WebhookDelivery } from '../domain/webhook.ts';
+import type { StoreSession } from '../core/store.ts';
+import type { Database } from './schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+type EndpointRow = Database['webhook_endpoints'];
+
+export interface QueueOptions {
+  /** PostgreSQL: lock claimed rows with SKIP LOCKED. SQLite has one writer and no row locks. */
+  skipLocked: boolean;
+}
+
+const toEndpoint = (row: EndpointRow): StoredEndpoint => ({
+  id: row.id,
+  url: row.url,
+  types: JSON.parse(row.types) as EventType[],
+  description: row.description,
+  enabled: Number(row.enabled) === 1,
+  disabledReason: row.disabled_reason,
+  ownerId: row.owner_id,
+  ownerRole: row.owner_role as StoredEndpoint['ownerRole'],
+  secrets: JSON.parse(row.secrets) as StoredEndpoint['secrets'],
+  cursor: Number(row.cursor),
+  failingSince: row.failing_since,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const fromEndpoint = (endpoint: StoredEndpoint): EndpointRow => ({
+  id: endpoint.id,
+  owner_id: endpoint.ownerId,
+  owner_role: endpoint.ownerRole,
+  url: endpoint.url,
+  types: JSON.stringify(endpoint.types),
+  description: endpoint.description,
+  enabled: endpoint.enabled ? 1 : 0,
+  disabled_reason: endpoint.disabledReason,
+  secrets: JSON.stringify(endpoint.secrets),
+  cursor: endpoint.cursor,
+  failing_since: endpoint.failingSince,
+  created_at: endpoint.createdAt,
+  updated_at: endpoint.updatedAt,
+});
+
+const toAttempt = (row: Database['webhook_attempts']): DeliveryAttempt => ({
+  id: row.id,
+  eventId: row.event_id,
+  attempt: Number(row.attempt),
+  responseStatus: row.response_status === null ? null : Number(row.response_status),
+  latencyMs: Number(row.latency_ms),
+  error: row.error,
+  response: row.response,
+  at: row.at,
+});
+
+export function webhookRepository(db: Db): StoreSession['webhooks'] {
+  return {
+    async insert(endpoint) {
+      await db.insertInto('webhook_endpoints').values(fromEndpoint(endpoint)).execute();
+    },
+    async get(id) {
+      const row = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toEndpoint(row);
+    },
+    async list({ ownerId, beforeId, limit }) {
+      let query = db.selectFrom('webhook_endpoints').selectAll();
+      if (ownerId !== undefined) query = query.where('owner_id', '=', ownerId);
+      if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+      return (await query.orderBy('id', 'desc').limit(limit).execute()).map(toEndpoint);
+    },
+    async update(endpoint) {
+      const { id: _id, owner_id: _owner, owner_role: _role, created_at: _created, failing_since: _failing, ...changed } = fromEndpoint(endpoint);
+      await db.updateTable('webhook_endpoints').set(changed).where('id', '=', endpoint.id).execute();
+    },
+    async delete(id) {
+      const result = await db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+    async deleteByOwner(ownerId) {
+      await db.deleteFrom('webhook_endpoints').where('owner_id', '=', ownerId).execute();
+    },
+    async behind(head, limit) {
+      const rows = await db.selectFrom('webhook_endpoints').selectAll().where('enabled', '=', 1).where('cursor', '<', head).orderBy('cursor').limit(limit).execute();
+      return rows.map(toEndpoint);
+    },
+    async advance(id, from, to) {
+      const result = await db.updateTable('webhook_endpoints').set({ cursor: to }).where('id', '=', id).where('cursor', '=', from).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async setFailingSince(id, since) {
+      let query = db.updateTable('webhook_endpoints').set({ failing_since: since }).where('id', '=', id);
+      if (since !== null) query = query.where('failing_since', 'is', null);
+      await query.execute();
+    },
+    async disable(id, reason, now) {
+      await db.updateTable('webhook_endpoints').set({ enabled: 0, disabled_reason: reason, updated_at: now }).where('id', '=', id).execute();
+    },
+  };
+}
+
+export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreSession['deliveries'] {
+  /** Pending and nobody's, or held by a lease that lapsed. */
+  const claimable = (now: number) =>
+    db
+      .selectFrom('webhook_deliveries')
+      .where('status', '=', 'pending')
+      .where('due_at', '<=', now)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
+
+  return {
+    async insert(deliveries) {
+      if (deliveries.length === 0) return;
+      await db
+        .insertInto('webhook_deliveries')
+        .values(
+          deliveries.map((delivery) => ({
+            id: delivery.id,
+            endpoint_id: delivery.endpointId,
+            event_id: delivery.eventId,
+            type: delivery.type,
+            seq: delivery.sequence,
+            payload: delivery.payload,
+            status: 'pending',
+            attempts: 0,
+            due_at: delivery.dueAt,
+            lease_owner: null,
+            lease_until: null,
+            created_at: delivery.createdAt,
+          })),
+        )
+        .execute();
+    },
+    async dueEndpoints(now, limit) {
+      const rows = await claimable(now)
+        .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
+        .where('webhook_endpoints.enabled', '=', 1)
+        .select('webhook_deliveries.endpoint_id')
+        .select((eb) => eb.fn.min('webhook_deliveries.due_at').as('first_due'))
+        .groupBy('webhook_deliveries.endpoint_id')
+        .orderBy('first_due')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => row.endpoint_id);
+    },
+    async claim({ endpointId, owner, leaseUntil, now, limit }) {
+      let due = claimable(now).select('id').where('endpoint_id', '=', endpointId).orderBy('due_at').limit(limit);
+      if (skipLocked) due = due.forUpdate().skipLocked();
+      const ids = (await due.execute()).map((row) => row.id);
+      if (ids.length === 0) return [];
+      await db.updateTable('webhook_deliveries').set({ lease_owner: owner, lease_until: leaseUntil }).where('id', 'in', ids).execute();
+      const rows = await db
+        .selectFrom('webhook_deliveries')
+        .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
+        .select(['webhook_deliveries.id', 'webhook_deliveries.event_id', 'webhook_deliveries.payload', 'webhook_deliveries.attempts', 'webhook_endpoints.url', 'webhook_endpoints.secrets'])
+        .where('webhook_deliveries.id', 'in', ids)
+        .orderBy('webhook_deliveries.due_at')
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        endpointId,
+        eventId: row.event_id,
+        payload: row.payload,
+        attempts: Number(row.attempts),
+        url: row.url,
+        secrets: JSON.parse(row.secrets) as StoredEndpoint['secrets'],
+      }));
+    },
+    async settle(id, owner, attempt, { status, dueAt }) {
+      await db
+        .insertInto('webhook_attempts')
+        .values({
+          id: attempt.id,
+          delivery_id: id,
+          event_id: attempt.eventId,
+          attempt: attempt.attempt,
+          response_status: attempt.responseStatus,
+          latency_ms: attempt.latencyMs,
+          error: attempt.error,
+          response: attempt.response,
+          at: attempt.at,
+        })
+        .execute();
+      const result = await db
+        .updateTable('webhook_deliveries')
+        .set({ status, due_at: dueAt, attempts: attempt.attempt, lease_owner: null, lease_until: null })
+        .where('id', '=', id)
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async release(ids, owner) {
+      if (ids.length === 0) return;
+      await db.updateTable('webhook_deliveries').set({ lease_owner: null, lease_until: null }).where('id', 'in', ids).where('lease_owner', '=', owner).execute();
+    },
+    async nextDue() {
+      const row = await db
+        .selectFrom('webhook_deliveries')
+        .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
+        .where('webhook_deliveries.status', '=', 'pending')
+        .where('webhook_endpoints.enabled', '=', 1)
+        .select((eb) => eb.fn.min(eb.fn.coalesce('webhook_deliveries.lease_until', 'webhook_deliveries.due_at')).as('next'))
+        .executeTakeFirst();
+      return row?.next === null || row?.next === undefined ? null : Number(row.next);
+    },
+    async list(endpointId, beforeId, limit) {
+      let query = db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId);
+      if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+      const rows = await query.orderBy('id', 'desc').limit(limit).execute();
+      if (rows.length === 0) return [];
+      const attempts = await db
+        .selectFrom('webhook_attempts')
+        .selectAll()
+        .where(
+          'delivery_id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .orderBy('attempt')
+        .execute();
+      return rows.map(
+        (row): WebhookDelivery => ({
+          id: row.id,
+          endpointId: row.endpoint_id,
+          eventId: row.event_id,
+          type: row.type,
+          sequence: row.seq === null ? null : String(row.seq),
+          status: row.status as DeliveryStatus,
+          nextAttemptAt: row.status === 'pending' && row.due_at !== null ? new Date(Number(row.due_at)).toISOString() : null,
+          createdAt: row.created_at,
+          attempts: attempts.filter((attempt) => attempt.delivery_id === row.id).map(toAttempt),
+        }),
+      );
+    },
+  };
+}
