@@ -35,7 +35,6 @@ export { addressProblem, literalAddress, privateTargetMessage, targetUrlProblem 
 export type { MenuItem } from '../domain/menu.ts';
 export type { Order, OrderItem } from '../domain/order.ts';
 export { anonymous, type Principal } from '../domain/roles.ts';
-export { addressProblem, literalAddress, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';
 
 /** The core itself, when it follows the feed for its own bookkeeping. */
 const system: Principal = { id: 'system', role: 'admin', name: 'system' };

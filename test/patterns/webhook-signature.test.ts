@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
-import { newWebhookSecret, signPayload, verifyWebhook, webhookHeaders, WebhookVerificationError } from '../../src/patterns/webhooks/signature.ts';
+import { newWebhookSecret } from '../../src/core/ids.ts';
+import { signPayload, verifyWebhook, webhookHeaders, WebhookVerificationError } from '../../src/patterns/webhooks/signature.ts';
 
 // The known-answer vector of the spec and of every reference library's tests.
 const spec = {

@@ -13,6 +13,8 @@ export interface DeliveryRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** Cuts the attempt short (the node is stopping). */
+  signal?: AbortSignal;
 }
 
 export interface DeliveryOutcome {
@@ -188,7 +190,7 @@ export function createSender({ timeoutMs, maxResponseBytes, allowPrivate, lookup
     },
   });
 
-  async function send({ url, headers, body }: DeliveryRequest): Promise<DeliveryOutcome> {
+  async function send({ url, headers, body, signal }: DeliveryRequest): Promise<DeliveryOutcome> {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
     const failure = (error: string, status: number | null = null): DeliveryOutcome => ({ status, latencyMs: elapsed(), ok: false, error, excerpt: '', retryAfterMs: null, gone: false });
@@ -202,7 +204,7 @@ export function createSender({ timeoutMs, maxResponseBytes, allowPrivate, lookup
     const timer = setTimeout(() => deadline.abort(new AttemptTimeout()), timeoutMs);
     let outcome: DeliveryOutcome | undefined;
     try {
-      const response = await request(url, { dispatcher: agent, method: 'POST', headers, body, signal: deadline.signal });
+      const response = await request(url, { dispatcher: agent, method: 'POST', headers, body, signal: signal ? AbortSignal.any([deadline.signal, signal]) : deadline.signal });
       const status = response.statusCode;
       outcome = {
         status,
@@ -236,7 +238,7 @@ export function createSender({ timeoutMs, maxResponseBytes, allowPrivate, lookup
       outcome.excerpt = [...Buffer.concat(kept).subarray(0, excerptBytes).toString('utf8')].slice(0, excerptChars).join('');
       return outcome;
     } catch (error) {
-      const reason = deadline.signal.aborted ? `timed out after ${timeoutMs} ms` : describe(error, timeoutMs);
+      const reason = deadline.signal.aborted ? `timed out after ${timeoutMs} ms` : signal?.aborted ? 'cut short: the node is stopping' : describe(error, timeoutMs);
       // A body that failed mid-read keeps the status and latency it had; the attempt still failed.
       return outcome ? { ...outcome, ok: false, error: reason } : failure(reason);
     } finally {

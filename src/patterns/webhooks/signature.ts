@@ -2,17 +2,12 @@
  * Standard Webhooks signatures: signing what Bistro sends and verifying it on the receiver's side.
  * https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const secretPrefix = 'whsec_';
 
 /** The spec's recommended tolerance: ±5 minutes, enough for clock skew, short enough to bound replays. */
 const defaultToleranceSeconds = 300;
-
-/** A new signing secret: `whsec_` + base64 of 32 random bytes (the spec asks for 24 to 64). */
-export function newWebhookSecret(): string {
-  return secretPrefix + randomBytes(32).toString('base64');
-}
 
 function secretKey(secret: string): Buffer {
   const key = Buffer.from(secret.startsWith(secretPrefix) ? secret.slice(secretPrefix.length) : secret, 'base64');
