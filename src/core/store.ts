@@ -161,7 +161,7 @@ export interface StoreSession {
     dueEndpoints(now: number, limit: number): Promise<string[]>;
     /** Leases up to `limit` of one endpoint's due, unheld deliveries (PostgreSQL: FOR UPDATE SKIP LOCKED). */
     claim(claim: DeliveryClaim): Promise<ClaimedDelivery[]>;
-    /** Records an attempt; settles the delivery only while `owner` still holds it (false when it no longer does). */
+    /** Settles the delivery and records the attempt, only while `owner` still holds it (false, and nothing written, when it no longer does). */
     settle(id: string, owner: string, attempt: DeliveryAttempt, settlement: DeliverySettlement): Promise<boolean>;
     /** Gives deliveries back unsent (a worker stopping): due as they were, for anyone to claim. */
     release(ids: readonly string[], owner: string): Promise<void>;

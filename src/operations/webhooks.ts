@@ -226,7 +226,8 @@ export const testWebhook = defineOperation({
       dueAt: now.getTime(),
     };
     await context.store.deliveries.insert([delivery]);
-    return { ...delivery, sequence: null, status: 'pending' as const, nextAttemptAt: context.now, attempts: [] };
+    const { id: deliveryId, eventId, type, createdAt } = delivery;
+    return { id: deliveryId, endpointId: id, eventId, type, sequence: null, status: 'pending' as const, nextAttemptAt: context.now, createdAt, attempts: [] };
   },
 });
 

@@ -174,6 +174,14 @@ export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreS
       }));
     },
     async settle(id, owner, attempt, { status, dueAt }) {
+      const result = await db
+        .updateTable('webhook_deliveries')
+        .set({ status, due_at: dueAt, attempts: attempt.attempt, lease_owner: null, lease_until: null })
+        .where('id', '=', id)
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      // Its lease lapsed and another worker holds it (or it was deleted): that worker's attempt is the one on record.
+      if (Number(result.numUpdatedRows) === 0) return false;
       await db
         .insertInto('webhook_attempts')
         .values({
@@ -188,13 +196,7 @@ export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreS
           at: attempt.at,
         })
         .execute();
-      const result = await db
-        .updateTable('webhook_deliveries')
-        .set({ status, due_at: dueAt, attempts: attempt.attempt, lease_owner: null, lease_until: null })
-        .where('id', '=', id)
-        .where('lease_owner', '=', owner)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      return true;
     },
     async release(ids, owner) {
       if (ids.length === 0) return;

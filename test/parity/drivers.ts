@@ -116,6 +116,7 @@ export const graphqlUnshape: Record<string, (value: unknown) => unknown> = {
   'menu.list': (list) => (Array.isArray(list) ? { items: list, nextCursor: null } : list),
   'menu.delete': (deleted) => (deleted === true ? null : deleted),
   'keys.revoke': (revoked) => (revoked === true ? null : revoked),
+  'webhooks.delete': (deleted) => (deleted === true ? null : deleted),
 };
 
 function selection(type: GraphQLOutputType): string {

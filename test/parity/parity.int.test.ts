@@ -21,7 +21,8 @@ interface World {
 const worlds = {} as Record<PatternName, World>;
 before(async () => {
   for (const pattern of patterns) {
-    const node = await startTestNode();
+    // A bell on loopback's discard port: registration allows it, and any ring is refused at once.
+    const node = await startTestNode({ BISTRO_WEBHOOK_ALLOW_PRIVATE: '1' });
     worlds[pattern] = { node, driver: createDriver(pattern, node.url), admin: node.adminToken, kitchen: await node.staffKey('kitchen') };
   }
 });
@@ -325,6 +326,44 @@ const scenarios: Scenario[] = [
       await step.fails('keys.revoke', { id: guest.id }, step.admin, 'not_found');
     },
   },
+  {
+    name: 'a guest hands over a bell: register, read, pause, rotate, replay, test and remove it; nobody else sees it',
+    events: ['order.placed'],
+    async run(step) {
+      const bell = 'http://127.0.0.1:9/bell';
+      const guest = await step.guest();
+      const other = await step.guest(8, 'Eve');
+      await step.ok('orders.place', { items: [fishAndChips] }, guest.token);
+      const created = await step.ok('webhooks.create', { url: bell, types: ['order.placed', 'order.ready'], description: 'the front door' }, guest.token);
+      assert.match(created.secret, /^whsec_/);
+      await step.fails('webhooks.create', { url: 'ftp://bell.example/', types: ['order.ready'] }, guest.token, 'validation_failed', { fields: ['/url'] });
+      await step.fails('webhooks.create', { url: bell, types: ['order.exploded'] }, guest.token, 'validation_failed', { fields: ['/types/0'] });
+      await step.fails('webhooks.create', { url: bell, types: ['order.ready'] }, undefined, 'unauthorized');
+      const { secret: _secret, ...read } = created;
+      assert.deepEqual(await step.ok('webhooks.get', { id: created.id }, guest.token), read);
+      await step.fails('webhooks.get', { id: created.id }, other.token, 'not_found');
+      assert.deepEqual(await step.ok('webhooks.list', {}, guest.token), { items: [read], nextCursor: null });
+      assert.deepEqual(await step.ok('webhooks.list', {}, other.token), { items: [], nextCursor: null });
+      const paused = await step.ok('webhooks.update', { id: created.id, description: 'the back door', enabled: false }, guest.token);
+      assert.deepEqual([paused.description, paused.enabled], ['the back door', false]);
+      await step.fails('webhooks.test', { id: created.id }, guest.token, 'webhook_disabled');
+      await step.fails('webhooks.replay', { id: created.id, after: step.since }, guest.token, 'webhook_disabled');
+      await step.fails('webhooks.update', { id: created.id, enabled: true }, other.token, 'not_found');
+      assert.equal((await step.ok('webhooks.update', { id: created.id, enabled: true }, guest.token)).enabled, true);
+      const rotated = await step.ok('webhooks.rotateSecret', { id: created.id, overlapSeconds: 60 }, guest.token);
+      assert.notEqual(rotated.secret, created.secret);
+      assert.deepEqual(await step.ok('webhooks.deliveries', { id: created.id }, guest.token), { items: [], nextCursor: null });
+      await step.fails('webhooks.deliveries', { id: created.id }, other.token, 'not_found');
+      const replay = await step.ok('webhooks.replay', { id: created.id, after: step.since }, guest.token);
+      assert.deepEqual([replay.queued, replay.more], [1, false], 'the order placed before the bell was handed over');
+      await step.fails('webhooks.replay', { id: created.id, after: 'yesterday' }, guest.token, 'validation_failed', { fields: ['/after'] });
+      const ping = await step.ok('webhooks.test', { id: created.id }, guest.token);
+      assert.deepEqual([ping.type, ping.status, ping.sequence, ping.attempts], ['webhook.test', 'pending', null, []]);
+      assert.equal(await step.ok('webhooks.delete', { id: created.id }, guest.token), null);
+      await step.fails('webhooks.get', { id: created.id }, guest.token, 'not_found');
+      await step.fails('webhooks.delete', { id: created.id }, guest.token, 'not_found');
+    },
+  },
 ];
 
 /** Stands in for values that necessarily differ between nodes, keeping which ones are the same: ids become `<ord#1>` by first appearance. */
@@ -342,6 +381,7 @@ function canonical(value: unknown): unknown {
   const walk = (entry: unknown, key?: string): unknown => {
     if (typeof entry === 'string') {
       if (key === 'token') return '<token>';
+      if (key === 'secret' && entry.startsWith('whsec_')) return '<secret>';
       if ((key === 'sequence' || key === 'nextCursor') && /^\d+$/.test(entry)) return '<sequence>';
       if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(entry)) return '<time>';
       return rename(entry);
