@@ -114,11 +114,21 @@ export function nextAttemptDelay(policy: RetryPolicy, attemptsMade: number, retr
   return Math.max(jittered, Math.min(retryAfterMs ?? 0, policy.retryAfterCapMs));
 }
 
+/** 600 ms, 5 s, 30 min, 2 h, 5 days: the largest unit the duration fills at least once. */
+export function humanDuration(ms: number): string {
+  const day = 24 * hour;
+  if (ms >= 2 * day) return `${Math.round(ms / day)} days`;
+  if (ms >= hour) return `${Math.round(ms / hour)} h`;
+  if (ms >= minute) return `${Math.round(ms / minute)} min`;
+  if (ms >= second) return `${Math.round(ms / second)} s`;
+  return `${ms} ms`;
+}
+
 /** What a failed attempt does to its endpoint: nothing yet, or why it is now disabled. */
 export function disableReason(policy: RetryPolicy, failingSince: string | null, now: Date, gone: boolean): string | null {
   if (gone) return 'the receiver answered 410 Gone';
   if (failingSince !== null && now.getTime() - Date.parse(failingSince) >= policy.disableAfterMs) {
-    return `every delivery failed for ${Math.round(policy.disableAfterMs / hour)} h`;
+    return `every delivery failed for ${humanDuration(policy.disableAfterMs)}`;
   }
   return null;
 }
