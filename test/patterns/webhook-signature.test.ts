@@ -113,3 +113,13 @@ test('missing headers are refused, naming which', () => {
   }
   throwsVerification(() => verifyWebhook(spec.secret, {}, spec.body, { now: specNow }), /missing header webhook-id, webhook-timestamp, webhook-signature/, 'with none');
 });
+
+test('receivers import the helper from the package: bistro/webhooks', async () => {
+  const exported = await import('bistro/webhooks');
+  assert.equal(exported.verifyWebhook, verifyWebhook, 'the same helper the server uses');
+  const secret = newWebhookSecret();
+  const body = '{"type":"order.ready"}';
+  const now = new Date();
+  const headers = webhookHeaders([secret], 'evt_1', Math.floor(now.getTime() / 1000), body);
+  assert.deepEqual(exported.verifyWebhook(secret, headers, body), { type: 'order.ready' }, 'verifies what Bistro signs');
+});

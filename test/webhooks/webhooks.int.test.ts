@@ -340,3 +340,13 @@ test('bad input is a 400 with a field pointer and creates nothing', async () => 
   }
   assert.deepEqual((await node.request('/webhooks', { token: guest.token })).body.items, [], 'nothing was created');
 });
+
+test('a revoked key loses its endpoints with it: nothing rings for a key that no longer exists', async () => {
+  const created = await node.request('/keys', { token: node.adminToken, json: { role: 'waiter', name: 'Leaving' } });
+  const endpoint = await register(created.body.token, '/revoked', ['order.placed']);
+  assert.equal((await node.request(`/keys/${created.body.id}`, { method: 'DELETE', token: node.adminToken })).status, 204, 'revoked');
+  assert.equal((await node.request(`/webhooks/${endpoint.id}`, { token: node.adminToken })).status, 404, 'its endpoint is gone');
+  await placeOrder((await node.guest()).token);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(ringsTo('/revoked').length, 0, 'and never rings');
+});
