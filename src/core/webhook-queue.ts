@@ -9,17 +9,17 @@
  * policy decides what an attempt means for the delivery and for its endpoint.
  */
 import type { CloudEvent, NewEvent } from '../domain/events.ts';
-import { BistroError } from '../domain/errors.ts';
 import type { Principal } from '../domain/roles.ts';
 import { disableReason, nextAttemptDelay, type RetryPolicy, type StoredEndpoint, type WebhookEndpoint } from '../domain/webhook.ts';
 import { eventJson } from './event-json.ts';
+import { canSee } from './visibility.ts';
 import type { Feed } from './feed.ts';
 import { newId } from './ids.ts';
 import type { ClaimedDelivery, NewDelivery, Store, StoreSession } from './store.ts';
 
-/** How much of the log one endpoint queues per transaction. */
+/** Events read from the log per batch. */
 const queuePage = 500;
-/** Endpoints looked at per pass; the next pass takes the rest. */
+/** Endpoints queued for per batch. */
 const endpointsPerPass = 200;
 
 /** What one attempt to ring the bell came to (the sender's outcome, as the queue needs it). */
@@ -87,38 +87,64 @@ export interface WebhookQueueDeps {
 }
 
 export function createWebhookQueue({ store, feed, policy, clock, write, logError, random = Math.random }: WebhookQueueDeps): WebhookQueue {
-  async function queueFor(endpoint: StoredEndpoint, head: number): Promise<number> {
-    let page;
-    try {
-      page = await feed.read(endpoint.cursor, { principal: endpointOwner(endpoint), types: endpoint.types }, queuePage);
-    } catch (error) {
-      if (!(error instanceof BistroError && error.code === 'resync_required')) throw error;
-      // Retention pruned events this endpoint never had: say so, and go on from what is kept.
-      const floor = await store.events.floor();
+  /** Endpoints whose cursor fell below the kept log lose those events: say so, and go on from the floor. */
+  async function skipPruned(endpoints: readonly StoredEndpoint[], floor: number): Promise<void> {
+    for (const endpoint of endpoints.filter(({ cursor }) => cursor < floor)) {
       logError(new Error(`webhook endpoint ${endpoint.id} lost the events after ${endpoint.cursor} up to ${floor} to retention`), 'webhook queue');
       await store.webhooks.advance(endpoint.id, endpoint.cursor, floor);
-      return 0;
     }
-    const last = Number(page.nextCursor);
-    // A short page read everything there was, so the cursor may pass events the endpoint does not take.
-    const through = page.items.length === queuePage ? last : Math.max(last, head);
-    if (through === endpoint.cursor) return 0;
+  }
+
+  /**
+   * One pass over up to `endpointsPerPass` endpoints behind the head: one read of the log from the
+   * lowest of their cursors, each event matched in memory against each endpoint (its types, and
+   * what its owner may see), one transaction for every endpoint's deliveries and cursor. So a
+   * commit costs one read and one write however many endpoints there are.
+   */
+  async function queueBatch(head: number): Promise<{ queued: number; full: boolean }> {
+    const endpoints = await store.webhooks.behind(head, endpointsPerPass);
+    if (endpoints.length === 0) return { queued: 0, full: false };
+    const from = Math.min(...endpoints.map(({ cursor }) => cursor));
+    const logged = await store.events.read({ after: from, audiences: null, limit: queuePage });
+    // Checked after the read, as every reader does: a prune in between cannot leave a silent hole.
+    const floor = await store.events.floor();
+    if (from < floor) {
+      await skipPruned(endpoints, floor);
+      return { queued: 0, full: true };
+    }
+    // A short page read everything there was, so cursors may pass events an endpoint does not take.
+    const last = Number(logged.at(-1)?.event.sequence ?? from);
+    const through = logged.length === queuePage ? last : Math.max(last, head);
     const now = clock();
-    return store.transaction(async (session) => {
-      // Another worker moved the cursor first: the deliveries it queued stand, these are not written.
-      if (!(await session.webhooks.advance(endpoint.id, endpoint.cursor, through))) return 0;
-      await session.deliveries.insert(deliveriesOf(endpoint, page.items, now));
-      return page.items.length;
+    const queued = await store.transaction(async (session) => {
+      let count = 0;
+      for (const endpoint of endpoints) {
+        if (through <= endpoint.cursor) continue;
+        const owner = endpointOwner(endpoint);
+        const events = logged
+          .filter(({ event, audience }) => Number(event.sequence) > endpoint.cursor && endpoint.types.includes(event.type) && canSee(owner, audience))
+          .map(({ event }) => event);
+        // Another worker moved this cursor first: the deliveries it queued stand, these are not written.
+        if (!(await session.webhooks.advance(endpoint.id, endpoint.cursor, through))) continue;
+        await session.deliveries.insert(deliveriesOf(endpoint, events, now));
+        count += events.length;
+      }
+      return count;
     });
+    return { queued, full: endpoints.length === endpointsPerPass || logged.length === queuePage };
   }
 
   return {
     async queueNew() {
       const head = feed.head();
-      const endpoints = await store.webhooks.behind(head, endpointsPerPass);
-      // One transaction each, started together: SQLite's group commit pays one COMMIT for all of them.
-      const counts = await Promise.all(endpoints.map((endpoint) => queueFor(endpoint, head)));
-      return counts.reduce((sum, count) => sum + count, 0);
+      let total = 0;
+      // A few batches a pass at most: a cursor another node keeps winning must not spin this one.
+      for (let batch = 0; batch < 10; batch++) {
+        const { queued, full } = await queueBatch(head);
+        total += queued;
+        if (!full) break;
+      }
+      return total;
     },
 
     async claim(owner, leaseMs, endpoints, room) {

@@ -102,4 +102,43 @@ test('a failure is due again after the schedule, a release gives a delivery back
   const retried = await core.webhooks.claim('worker-b', 10_000, 10, () => 10);
   assert.deepEqual(retried.map(({ id, attempts }) => [id, attempts]), [[all[0]!.id, 1]], 'the failed delivery comes back with one attempt made');
   await core.webhooks.settle(retried[0]!, 'worker-b', outcome(true));
+  await core.invoke('webhooks.delete', { id: endpoint }, admin);
+});
+
+test('one pass queues for more endpoints than fit one batch, each event once per endpoint, each owner only what they may see', async () => {
+  const guest = (await core.invoke('guests.register', { table: 3, name: 'Ada' }, { id: 'anonymous', role: 'anonymous', name: 'anonymous' })).output as { guest: { id: string } };
+  const cursor = await store.events.lastSequence();
+  const ids: string[] = [];
+  for (let index = 0; index < 250; index++) {
+    const guestOwned = index % 2 === 0;
+    const id = `whe_${String(index).padStart(26, '0')}`;
+    ids.push(id);
+    await store.webhooks.insert({
+      id,
+      url: 'https://bell.example/',
+      types: ['menu.item.updated', 'order.placed'],
+      description: '',
+      enabled: true,
+      disabledReason: null,
+      ownerId: guestOwned ? guest.guest.id : 'admin',
+      ownerRole: guestOwned ? 'guest' : 'admin',
+      secrets: [{ secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0', expiresAt: null }],
+      cursor,
+      failingSince: null,
+      createdAt: new Date(now).toISOString(),
+      updatedAt: new Date(now).toISOString(),
+    });
+  }
+  await updateMenu(2);
+  const stranger = (await core.invoke('guests.register', { table: 4, name: 'Bob' }, { id: 'anonymous', role: 'anonymous', name: 'anonymous' })).output as { guest: { id: string } };
+  await core.invoke('orders.place', { items: [{ menuItemId: 'fish-and-chips', quantity: 1 }] }, { id: stranger.guest.id, role: 'guest', name: 'Bob', table: 4 });
+  const queued = await core.webhooks.queueNew();
+  assert.equal(queued, 250 * 2 + 125, `two menu events for all 250, and Bob's order for the 125 admin endpoints only: ${queued}`);
+  for (const [index, id] of ids.entries()) {
+    const types = (await store.deliveries.list(id, undefined, 10)).map((delivery) => delivery.type).sort();
+    const expected = index % 2 === 0 ? ['menu.item.updated', 'menu.item.updated'] : ['menu.item.updated', 'menu.item.updated', 'order.placed'];
+    assert.deepEqual(types, expected, `endpoint ${index} (${index % 2 === 0 ? "Ada's" : "the admin's"})`);
+  }
+  assert.equal(await core.webhooks.queueNew(), 0, 'nothing is queued twice');
+  for (const id of ids) await store.webhooks.delete(id);
 });
