@@ -50,7 +50,7 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
 
   function sleep(ms: number): void {
     clearTimeout(timer);
-    if (!stopped) timer = setTimeout(wake, Math.max(0, Math.min(ms, idleMs)));
+    if (!stopped) timer = setTimeout(wake, Math.max(0, Math.min(ms, idleMs))).unref();
   }
 
   async function pass(): Promise<void> {
