@@ -45,7 +45,11 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
       again = true;
       return;
     }
-    running = pass().finally(() => (running = undefined));
+    running = pass().finally(() => {
+      running = undefined;
+      // A wake that came while the pass was finishing (after its last loop check) must not wait for the timer.
+      if (again) wake();
+    });
   }
 
   function sleep(ms: number): void {
