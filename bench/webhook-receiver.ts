@@ -69,7 +69,7 @@ export interface LatencyAnswer {
     lost: number;
     duplicated: number;
   }>;
-  /** Requests to the dead listener, left hanging. */
+  /** Requests the dead listener took during the run (each left hanging until the sender gives up). */
   hung: number;
   clientCpu: number;
 }
@@ -91,6 +91,8 @@ interface Tally {
 
 const tallies = new Map<string, Tally>();
 const hanging = new Set<ServerResponse>();
+/** Requests the dead listener has taken (and left hanging) so far. */
+let hungTotal = 0;
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 const orderBody = JSON.stringify({ items: [{ menuItemId: 'fish-and-chips', quantity: 1, adjustments: { salt: 0, fish: 2 } }] });
 
@@ -137,6 +139,7 @@ async function listen(): Promise<{ url: string; deadUrl: string }> {
   // Reads the request, then never answers: an endpoint that hangs until the sender gives up.
   dead = createServer({ keepAliveTimeout: 60_000, requestTimeout: 0 }, (incoming, response) => {
     incoming.resume();
+    hungTotal++;
     hanging.add(response);
     response.on('close', () => hanging.delete(response));
   });
@@ -216,7 +219,7 @@ async function drain(command: DrainCommand): Promise<DrainAnswer> {
 
 async function latency(command: LatencyCommand): Promise<LatencyAnswer> {
   const current = command.paths.map((path) => tally(path, false, true));
-  const hungBefore = hanging.size;
+  const hungBefore = hungTotal;
   const placed: { id: string | null; sentAt: number; answeredAt: number }[] = [];
   const cpuBefore = process.cpuUsage();
   const count = Math.max(1, Math.round(command.ratePerSecond * command.seconds));
@@ -267,7 +270,7 @@ async function latency(command: LatencyCommand): Promise<LatencyAnswer> {
     failedOrders: placed.length - ok.length,
     orderMs: ascending(placed.map((order) => order.answeredAt - order.sentAt)),
     paths,
-    hung: hanging.size - hungBefore,
+    hung: hungTotal - hungBefore,
     clientCpu: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(spanMs, 0.001)) * 100) / 100,
   };
 }

@@ -48,7 +48,7 @@ function notes(result: WebhookResult): string {
     parts.push(`p99 from sending the POST (its commit included) ${sides.map(([name, side]) => `${name} ${figure(side, 'fromSendP99Ms', ms)}`).join(', ')} ms`);
     parts.push(`POST /orders p99 ${sides.map(([name, side]) => `${name} ${figure(side, 'orderP99Ms', ms)}`).join(', ')} ms`);
     parts.push(`Bistro CPU ${sides.map(([name, side]) => `${name} ${figure(side, 'serverCpu', share)}`).join(', ')}`);
-    if (result.comparison) parts.push(`dead endpoint calls left hanging per round ${figure(result.subject, 'hung', whole)}`);
+    if (result.comparison) parts.push(`calls to the dead endpoint per round (each hangs until Bistro's 2 s timeout) ${figure(result.subject, 'hung', whole)}`);
   }
   parts.push(`${whole(result.lost)} lost, ${whole(result.duplicated)} duplicated (counted by webhook-id at the receiver)`);
   parts.push(...result.warnings);
