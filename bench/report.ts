@@ -3,6 +3,8 @@ import type { BenchResult, Side } from './harness.ts';
 import type { Pinning } from './processes.ts';
 import { pushMarkdown } from './push-report.ts';
 import type { PushResult } from './push-harness.ts';
+import type { WebhookResult } from './webhook-bench.ts';
+import { webhookMarkdown } from './webhook-report.ts';
 
 export interface BenchReport {
   startedAt: string;
@@ -14,6 +16,8 @@ export interface BenchReport {
   benchmarks: BenchResult[];
   /** Push benchmarks (bench/push-delivery.ts, bench/push-memory.ts). */
   push: PushResult[];
+  /** Webhook benchmarks (bench/webhook-bench.ts). */
+  webhooks: WebhookResult[];
 }
 
 const number = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -57,7 +61,7 @@ export function toMarkdown(report: BenchReport): string {
     `\`${report.command}\` · commit ${report.commit ?? 'unknown'} · node ${machine.node} · ${machine.cpus}× ${machine.cpuModel}`,
     (report.benchmarks.length > 0 ? `${settings.rounds} rounds × ${settings.seconds} s after ${settings.warmupSeconds} s warm-up` : `${settings.rounds} rounds`) +
       ', baseline and Bistro rounds interleaved; medians. ' +
-      (machine.pinning.pinned ? 'Servers pinned to CPU 0, load generator (autocannon) and push clients to CPU 1.' : `Not pinned: ${machine.pinning.reason ?? 'unknown'}.`),
+      (machine.pinning.pinned ? 'Servers pinned to CPU 0, load generator (autocannon), push clients and webhook receiver to CPU 1.' : `Not pinned: ${machine.pinning.reason ?? 'unknown'}.`),
     '',
   ];
   if (report.benchmarks.length > 0) {
@@ -86,5 +90,6 @@ export function toMarkdown(report: BenchReport): string {
     lines.push(`- ${result.title}: ${notes.join('; ')}.`);
   }
   if (report.push.length > 0) lines.push('', ...pushMarkdown(report.push));
+  if (report.webhooks.length > 0) lines.push('', ...webhookMarkdown(report.webhooks));
   return `${lines.join('\n')}\n`;
 }

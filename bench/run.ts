@@ -2,7 +2,8 @@
  * `npm run bench`: runs the benchmarks of bench/suites.ts and writes bench/results/<time>.json,
  * latest.json and latest.md. Settings: BENCH_SECONDS (5), BENCH_ROUNDS (5), BENCH_WARMUP_SECONDS (2),
  * BENCH_QUICK=1 (1 s × 1 round, no warm-up), BENCH_ONLY=name,… , BENCH_RESULTS_DIR, BENCH_PROFILE_DIR,
- * BENCH_CONNECTIONS (replaces every push benchmark's connection count).
+ * BENCH_CONNECTIONS (replaces every push benchmark's connection count). Exits 1 when a webhook
+ * benchmark's receiver counted a delivery lost or duplicated.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,8 @@ import { runDeliveryBenchmark } from './push-delivery.ts';
 import { PushClients } from './push-harness.ts';
 import { runMemoryBenchmark } from './push-memory.ts';
 import { toMarkdown, type BenchReport } from './report.ts';
-import { benchmarks as allBenchmarks, pushBenchmarks as allPushBenchmarks, type Benchmark, type PushBenchmark } from './suites.ts';
+import { benchmarks as allBenchmarks, pushBenchmarks as allPushBenchmarks, webhookBenchmarks as allWebhookBenchmarks, type Benchmark, type PushBenchmark, type WebhookBenchmark } from './suites.ts';
+import { runWebhookBenchmark, WebhookReceiver } from './webhook-bench.ts';
 
 export interface RunOptions {
   seconds: number;
@@ -51,13 +53,14 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions
   };
 }
 
-function selected(only: string[] | null): { http: Benchmark[]; push: PushBenchmark[] } {
-  if (only === null) return { http: allBenchmarks, push: allPushBenchmarks };
+function selected(only: string[] | null): { http: Benchmark[]; push: PushBenchmark[]; webhooks: WebhookBenchmark[] } {
+  if (only === null) return { http: allBenchmarks, push: allPushBenchmarks, webhooks: allWebhookBenchmarks };
   const matches = (benchmark: string, name: string) => benchmark === name || benchmark.startsWith(`${name}.`);
   const chosen = <T extends { name: string }>(list: T[]) => list.filter((benchmark) => only.some((name) => matches(benchmark.name, name)));
-  const choice = { http: chosen(allBenchmarks), push: chosen(allPushBenchmarks) };
-  if (choice.http.length + choice.push.length === 0) {
-    throw new Error(`BENCH_ONLY=${only.join(',')} matches none of: ${[...allBenchmarks, ...allPushBenchmarks].map((benchmark) => benchmark.name).join(', ')}`);
+  const choice = { http: chosen(allBenchmarks), push: chosen(allPushBenchmarks), webhooks: chosen(allWebhookBenchmarks) };
+  if (choice.http.length + choice.push.length + choice.webhooks.length === 0) {
+    const names = [...allBenchmarks, ...allPushBenchmarks, ...allWebhookBenchmarks].map((benchmark) => benchmark.name);
+    throw new Error(`BENCH_ONLY=${only.join(',')} matches none of: ${names.join(', ')}`);
   }
   return choice;
 }
@@ -100,6 +103,18 @@ export async function runBench(options: RunOptions): Promise<{ report: BenchRepo
       await clients.close();
     }
   }
+  const webhookResults = [];
+  if (benchmarks.webhooks.length > 0) {
+    const receiver = new WebhookReceiver();
+    try {
+      for (const benchmark of benchmarks.webhooks) {
+        options.log(`${benchmark.name}: ${benchmark.title}`);
+        webhookResults.push(await runWebhookBenchmark(benchmark, receiver, options));
+      }
+    } finally {
+      await receiver.close();
+    }
+  }
   const report: BenchReport = {
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -109,6 +124,7 @@ export async function runBench(options: RunOptions): Promise<{ report: BenchRepo
     commit: gitCommit(),
     benchmarks: results,
     push: pushResults,
+    webhooks: webhookResults,
   };
   mkdirSync(options.resultsDir, { recursive: true });
   const json = `${JSON.stringify(report, null, 2)}\n`;
@@ -122,8 +138,14 @@ export async function runBench(options: RunOptions): Promise<{ report: BenchRepo
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   runBench(optionsFromEnv()).then(
-    ({ markdown, jsonFile }) => {
+    ({ report, markdown, jsonFile }) => {
       process.stdout.write(`\n${markdown}\nresults: ${jsonFile}\n`);
+      // A webhook lost or sent twice is a bug, not a slow figure: the run fails.
+      const broken = report.webhooks.filter((result) => result.lost + result.duplicated > 0);
+      if (broken.length > 0) {
+        console.error(`deliveries lost or duplicated in ${broken.map((result) => result.name).join(', ')}`);
+        process.exitCode = 1;
+      }
     },
     (error: unknown) => {
       console.error(error);

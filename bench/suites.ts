@@ -253,3 +253,70 @@ export const pushBenchmarks: PushBenchmark[] = [
   wake('sse', 'SSE streams'),
   wake('ws', '/ws subscribers'),
 ];
+
+/**
+ * Webhook benchmarks (bench/webhook-bench.ts): a Bistro node rings a receiver in its own process
+ * on the load CPU (bench/webhook-receiver.ts), which counts every delivery by webhook-id: a lost or
+ * duplicated delivery fails the bench.
+ * `throughput`: N order.placed events queued by replay calls, timed to the last delivery, against a
+ * bare undici POST loop to the same receiver (bench/webhook-baseline.ts).
+ * `latency`: orders at a steady rate, timed from each 201 to the first byte of its delivery; with
+ * `deadEndpoint`, the same on a node whose second endpoint never answers, against a node without one.
+ */
+export interface WebhookBenchmark {
+  name: string;
+  title: string;
+  measure: 'throughput' | 'latency';
+  /** latency: measure a node with a dead endpoint beside the live one, against a node with the live one alone. */
+  deadEndpoint?: boolean;
+  /** throughput: events per round per BENCH_SECONDS (5 s: 5,000). */
+  eventsPerSecondOfRound?: number;
+  /** latency: orders per second. */
+  ratePerSecond?: number;
+  goal: {
+    /** throughput: least deliveries/s, and least ratio to the baseline. */
+    minPerSecond?: number;
+    minRatio?: number;
+    /** latency: greatest p99 (ms), and greatest p99 ratio to the side without a dead endpoint. */
+    maxP99Ms?: number;
+    maxRatio?: number;
+  };
+  /** Bistro's environment on top of the bench defaults and `webhookSubjectEnv`. */
+  env?: Record<string, string>;
+  note?: string;
+}
+
+/**
+ * Loopback receivers need private targets allowed. Every webhook node runs with the same timeout and
+ * compressed retry schedule, so a dead endpoint is the only difference between latency nodes: it
+ * times out after 2 s and is retried after ~1 s, twice, then its delivery fails.
+ */
+export const webhookSubjectEnv = { BISTRO_WEBHOOK_ALLOW_PRIVATE: '1', BISTRO_WEBHOOK_TIMEOUT_MS: '2000', BISTRO_WEBHOOK_RETRY_SCHEDULE: '0,1s,1s' };
+
+export const webhookBenchmarks: WebhookBenchmark[] = [
+  {
+    name: 'webhooks.throughput',
+    title: 'webhook deliveries/s to one endpoint (synchronous=FULL)',
+    measure: 'throughput',
+    eventsPerSecondOfRound: 1000,
+    goal: { minPerSecond: 2000, minRatio: 0.5 },
+    note: 'order.placed events already in the log, queued by replay calls (1,000 a call); from the first replay call to the last delivery',
+  },
+  {
+    name: 'webhooks.latency',
+    title: 'webhook commit-to-first-byte latency',
+    measure: 'latency',
+    ratePerSecond: 50,
+    goal: { maxP99Ms: 100 },
+    note: 'POST /orders at 50/s (synchronous=FULL), timed from its 201 to the first byte of its order.placed delivery',
+  },
+  {
+    name: 'webhooks.dead-endpoint',
+    title: 'webhook latency beside a dead endpoint',
+    measure: 'latency',
+    deadEndpoint: true,
+    ratePerSecond: 50,
+    goal: { maxP99Ms: 100, maxRatio: 1.5 },
+    note: 'as webhooks.latency, on a node whose second endpoint takes the same events and never answers (2 s timeout, retried); baseline: a node without it',
+  },
+];

@@ -105,3 +105,37 @@ test('the push benchmarks run at a tiny size: every client kind, both measures, 
     rmSync(resultsDir, { recursive: true, force: true });
   }
 });
+
+test('the webhook benchmarks run at a tiny size: deliveries/s against the undici loop, latency alone and beside a dead endpoint, none lost or duplicated', async () => {
+  const resultsDir = mkdtempSync(join(tmpdir(), 'bistro-bench-smoke-'));
+  try {
+    // 0.2 s: 200 events a drain, 10 orders a latency round.
+    const { report, markdown } = await runBench({ ...optionsFromEnv({}), seconds: 0.2, rounds: 1, warmupSeconds: 0, only: ['webhooks'], resultsDir, log: () => {} });
+    assert.deepEqual(
+      report.webhooks.map((result) => [result.name, result.comparison?.ratioOf ?? null]),
+      [
+        ['webhooks.throughput', 'deliveriesPerSecond'],
+        ['webhooks.latency', null],
+        ['webhooks.dead-endpoint', 'p99Ms'],
+      ],
+      'BENCH_ONLY=webhooks runs the three, in the order of suites.ts',
+    );
+    for (const result of report.webhooks) {
+      assert.equal(result.lost, 0, `${result.name}: no delivery lost`);
+      assert.equal(result.duplicated, 0, `${result.name}: no delivery duplicated`);
+      assert.equal(result.failures, 0, `${result.name}: every order placed, every delivery signed, no baseline error`);
+      const figure = result.measure === 'throughput' ? 'deliveriesPerSecond' : 'p99Ms';
+      for (const side of [result.subject, ...(result.comparison ? [result.comparison.side] : [])]) {
+        assert.equal(side.rounds.length, 1, `${result.name}: one round per side`);
+        assert.equal(typeof side.median[figure], 'number', `${result.name}: ${figure} was measured`);
+      }
+      if (result.comparison) assert.equal(typeof result.comparison.ratio, 'number', `${result.name}: a ratio against the baseline`);
+      assert.ok(result.goals.length > 0, `${result.name}: the benchmark was judged`);
+    }
+    const dead = report.webhooks.find((result) => result.name === 'webhooks.dead-endpoint');
+    assert.ok((dead?.subject.median['hung'] ?? 0) > 0, 'the dead endpoint was called and left hanging');
+    assert.match(markdown, /## Webhooks[\s\S]*\| webhook deliveries\/s to one endpoint/, 'the webhook table names each benchmark');
+  } finally {
+    rmSync(resultsDir, { recursive: true, force: true });
+  }
+});
