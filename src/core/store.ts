@@ -165,8 +165,12 @@ export interface StoreSession {
     settle(id: string, owner: string, attempt: DeliveryAttempt, settlement: DeliverySettlement): Promise<boolean>;
     /** Gives deliveries back unsent (a worker stopping): due as they were, for anyone to claim. */
     release(ids: readonly string[], owner: string): Promise<void>;
-    /** When the earliest pending delivery of an enabled endpoint is due or its lease lapses; null when none is pending. */
+    /** When the earliest pending delivery is due or its lease lapses; null when none is pending. */
     nextDue(): Promise<number | null>;
+    /** A disabled endpoint's pending deliveries wait without a due time, so no worker looks at them. */
+    park(endpointId: string): Promise<void>;
+    /** Its owner resumed it: they are due at `dueAt`. */
+    unpark(endpointId: string, dueAt: number): Promise<void>;
     /** Newest first, each with its attempts. */
     list(endpointId: string, beforeId: string | undefined, limit: number): Promise<WebhookDelivery[]>;
   };

@@ -186,10 +186,13 @@ export function createWebhookQueue({ store, feed, policy, clock, write, logError
         if (!(await session.deliveries.settle(delivery.id, owner, record, settlement))) return;
         await session.webhooks.setFailingSince(delivery.endpointId, at);
         const endpoint = await session.webhooks.get(delivery.endpointId);
-        if (!endpoint?.enabled) return;
+        if (!endpoint) return;
+        // Disabled while this attempt was out: the retry waits for the owner, like the rest.
+        if (!endpoint.enabled) return session.deliveries.park(endpoint.id);
         const reason = disableReason(policy, endpoint.failingSince, outcome.at, outcome.gone);
         if (reason === null) return;
         await session.webhooks.disable(endpoint.id, reason, at);
+        await session.deliveries.park(endpoint.id);
         const disabled = { ...publicEndpoint(endpoint), enabled: false, disabledReason: reason, updatedAt: at };
         // Staff endpoints' news is for staff; a guest's for that guest alone.
         const audience = endpoint.ownerRole === 'guest' ? endpoint.ownerId : 'staff';

@@ -139,10 +139,15 @@ export const updateWebhook = defineOperation({
       description: description ?? current.description,
       updatedAt: context.now,
     };
-    if (enabled === false && current.enabled) Object.assign(endpoint, { enabled: false, disabledReason: 'paused by its owner' });
+    if (enabled === false && current.enabled) {
+      Object.assign(endpoint, { enabled: false, disabledReason: 'paused by its owner' });
+      await context.store.deliveries.park(id);
+    }
     if (enabled === true && !current.enabled) {
       // Resuming does not unleash everything that happened while it was off: replay asks for that.
+      // What was already queued goes out now.
       Object.assign(endpoint, { enabled: true, disabledReason: null, failingSince: null, cursor: await context.store.events.lastSequence() });
+      await context.store.deliveries.unpark(id, Date.parse(context.now));
     }
     await context.store.webhooks.update(endpoint);
     return publicEndpoint(endpoint);

@@ -146,6 +146,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'due_at']).execute();
         await db.schema.createIndex('webhook_deliveries_endpoint').on('webhook_deliveries').columns(['endpoint_id', 'status', 'due_at']).execute();
         await db.schema.createIndex('webhook_deliveries_by_id').on('webhook_deliveries').columns(['endpoint_id', 'id']).execute();
+        // When the next lease lapses: a seek, not a scan of every pending delivery.
+        await db.schema.createIndex('webhook_deliveries_lease').on('webhook_deliveries').columns(['status', 'lease_until']).execute();
         await db.schema
           .createTable('webhook_attempts')
           .addColumn('id', 'text', (c) => c.primaryKey())

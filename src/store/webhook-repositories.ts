@@ -139,16 +139,26 @@ export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreS
         .execute();
     },
     async dueEndpoints(now, limit) {
-      const rows = await claimable(now)
-        .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
-        .where('webhook_endpoints.enabled', '=', 1)
-        .select('webhook_deliveries.endpoint_id')
-        .select((eb) => eb.fn.min('webhook_deliveries.due_at').as('first_due'))
-        .groupBy('webhook_deliveries.endpoint_id')
-        .orderBy('first_due')
+      // One index seek per enabled endpoint ("has it anything due?"), never a scan of the backlog:
+      // a dead endpoint with thousands of deliveries waiting costs the same as one with none.
+      const rows = await db
+        .selectFrom('webhook_endpoints')
+        .select('id')
+        .where('enabled', '=', 1)
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('webhook_deliveries')
+              .select('webhook_deliveries.id')
+              .whereRef('webhook_deliveries.endpoint_id', '=', 'webhook_endpoints.id')
+              .where('webhook_deliveries.status', '=', 'pending')
+              .where('webhook_deliveries.due_at', '<=', now)
+              .where((inner) => inner.or([inner('webhook_deliveries.lease_until', 'is', null), inner('webhook_deliveries.lease_until', '<', now)])),
+          ),
+        )
         .limit(limit)
         .execute();
-      return rows.map((row) => row.endpoint_id);
+      return rows.map((row) => row.id);
     },
     async claim({ endpointId, owner, leaseUntil, now, limit }) {
       let due = claimable(now).select('id').where('endpoint_id', '=', endpointId).orderBy('due_at').limit(limit);
@@ -203,14 +213,18 @@ export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreS
       await db.updateTable('webhook_deliveries').set({ lease_owner: null, lease_until: null }).where('id', 'in', ids).where('lease_owner', '=', owner).execute();
     },
     async nextDue() {
-      const row = await db
-        .selectFrom('webhook_deliveries')
-        .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
-        .where('webhook_deliveries.status', '=', 'pending')
-        .where('webhook_endpoints.enabled', '=', 1)
-        .select((eb) => eb.fn.min(eb.fn.coalesce('webhook_deliveries.lease_until', 'webhook_deliveries.due_at')).as('next'))
-        .executeTakeFirst();
-      return row?.next === null || row?.next === undefined ? null : Number(row.next);
+      // Two seeks on (status, due_at) and (status, lease_until): the first unleased due time and
+      // the first lease to lapse. A disabled endpoint's deliveries are parked (no due time).
+      const due = await db.selectFrom('webhook_deliveries').select('due_at').where('status', '=', 'pending').where('due_at', 'is not', null).where('lease_until', 'is', null).orderBy('due_at').limit(1).executeTakeFirst();
+      const lapse = await db.selectFrom('webhook_deliveries').select('lease_until').where('status', '=', 'pending').where('lease_until', 'is not', null).orderBy('lease_until').limit(1).executeTakeFirst();
+      const times = [due?.due_at, lapse?.lease_until].filter((time): time is number => time !== null && time !== undefined).map(Number);
+      return times.length === 0 ? null : Math.min(...times);
+    },
+    async park(endpointId) {
+      await db.updateTable('webhook_deliveries').set({ due_at: null }).where('endpoint_id', '=', endpointId).where('status', '=', 'pending').execute();
+    },
+    async unpark(endpointId, dueAt) {
+      await db.updateTable('webhook_deliveries').set({ due_at: dueAt }).where('endpoint_id', '=', endpointId).where('status', '=', 'pending').where('due_at', 'is', null).execute();
     },
     async list(endpointId, beforeId, limit) {
       let query = db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId);

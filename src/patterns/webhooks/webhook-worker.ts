@@ -59,6 +59,7 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
 
   async function pass(): Promise<void> {
     clearTimeout(timer);
+    let claimedAny = false;
     try {
       do {
         again = false;
@@ -72,9 +73,12 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
         });
         if (stopped) await core.webhooks.release(claimed.map(({ id }) => id), owner);
         else for (const delivery of claimed) send(delivery);
+        claimedAny ||= claimed.length > 0;
       } while (again && !stopped);
-      const next = await core.webhooks.nextDue();
-      sleep(next === null ? idleMs : next - core.clock().getTime());
+      const wait = ((await core.webhooks.nextDue()) ?? Infinity) - core.clock().getTime();
+      // Due but nothing claimed: its endpoint has no room here (a completion wakes us), or another
+      // node holds it. Wait for the timer rather than asking again at once.
+      sleep(wait <= 0 && !claimedAny ? idleMs : wait);
     } catch (error) {
       logError(error, 'webhook worker');
       sleep(idleMs);
