@@ -28,7 +28,7 @@ export { mustSend, plainSchema, type JsonObject } from './json-schema.ts';
 export type { AnyOperation, GraphqlBinding, HttpMethod, RestBinding } from './operation.ts';
 export { BistroError, errorCatalogue, invalid, pointerToken, wireFieldErrors, type ErrorCode, type FieldError, type WireFieldError } from '../domain/errors.ts';
 export type { CloudEvent, EventType } from '../domain/events.ts';
-export type { AttemptOutcome, SystemWrite, WebhookQueue } from './webhook-queue.ts';
+export type { AttemptOutcome, FinishedAttempt, SystemWrite, WebhookQueue } from './webhook-queue.ts';
 export type { ClaimedDelivery } from './store.ts';
 export { defaultRetrySchedule, parseDurations, signingSecrets, type RetryPolicy } from '../domain/webhook.ts';
 export { addressProblem, literalAddress, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';

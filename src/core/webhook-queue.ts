@@ -36,6 +36,12 @@ export interface AttemptOutcome {
   at: Date;
 }
 
+/** An attempt that ended, waiting to be recorded. */
+export interface FinishedAttempt {
+  delivery: ClaimedDelivery;
+  outcome: AttemptOutcome;
+}
+
 /** A transaction whose events are appended and announced like an operation's (core.write). */
 export type SystemWrite = <T>(work: (session: StoreSession, emit: (event: NewEvent) => void) => Promise<T>) => Promise<T>;
 
@@ -44,8 +50,8 @@ export interface WebhookQueue {
   queueNew(): Promise<number>;
   /** Leases due deliveries of up to `endpoints` endpoints, at most `room(endpointId)` each. */
   claim(owner: string, leaseMs: number, endpoints: number, room: (endpointId: string) => number): Promise<ClaimedDelivery[]>;
-  /** Records the attempt and decides what comes next: delivered, retry later, failed, endpoint disabled. */
-  settle(delivery: ClaimedDelivery, owner: string, outcome: AttemptOutcome): Promise<void>;
+  /** Records the attempts and decides what comes next for each: delivered, retry later, failed, endpoint disabled. */
+  settle(finished: readonly FinishedAttempt[], owner: string): Promise<void>;
   /** Gives unsent deliveries back (a worker stopping). */
   release(ids: readonly string[], owner: string): Promise<void>;
   /** When the next pending delivery is due (ms since the epoch), or null. */
@@ -134,6 +140,45 @@ export function createWebhookQueue({ store, feed, policy, clock, write, logError
     return { queued, full: endpoints.length === endpointsPerPass || logged.length === queuePage };
   }
 
+  /** Records one attempt; answers the event to announce when it disabled the endpoint. */
+  async function settleOne(session: StoreSession, delivery: ClaimedDelivery, owner: string, outcome: AttemptOutcome): Promise<NewEvent | undefined> {
+    const attempt = delivery.attempts + 1;
+    const at = outcome.at.toISOString();
+    const record = {
+      id: newId('wha', outcome.at.getTime()),
+      eventId: delivery.eventId,
+      attempt,
+      responseStatus: outcome.status,
+      latencyMs: Math.round(outcome.latencyMs),
+      error: outcome.error,
+      response: outcome.excerpt,
+      at,
+    };
+    if (outcome.ok) {
+      if (await session.deliveries.settle(delivery.id, owner, record, { status: 'delivered', dueAt: null })) await session.webhooks.setFailingSince(delivery.endpointId, null);
+      return undefined;
+    }
+    const delay = nextAttemptDelay(policy, attempt, outcome.retryAfterMs, random);
+    const settlement = delay === null ? { status: 'failed' as const, dueAt: null } : { status: 'pending' as const, dueAt: outcome.at.getTime() + delay };
+    if (!(await session.deliveries.settle(delivery.id, owner, record, settlement))) return undefined;
+    await session.webhooks.setFailingSince(delivery.endpointId, at);
+    const endpoint = await session.webhooks.get(delivery.endpointId);
+    if (!endpoint) return undefined;
+    // Disabled while this attempt was out: the retry waits for the owner, like the rest.
+    if (!endpoint.enabled) {
+      await session.deliveries.park(endpoint.id);
+      return undefined;
+    }
+    const reason = disableReason(policy, endpoint.failingSince, outcome.at, outcome.gone);
+    if (reason === null) return undefined;
+    await session.webhooks.disable(endpoint.id, reason, at);
+    await session.deliveries.park(endpoint.id);
+    const data = { ...publicEndpoint(endpoint), enabled: false, disabledReason: reason, updatedAt: at };
+    // Staff endpoints' news is for staff; a guest's for that guest alone.
+    const audience = endpoint.ownerRole === 'guest' ? endpoint.ownerId : 'staff';
+    return { type: 'webhook.endpoint.disabled', subject: `webhooks/${endpoint.id}`, data, audience };
+  }
+
   return {
     async queueNew() {
       const head = feed.head();
@@ -159,44 +204,15 @@ export function createWebhookQueue({ store, feed, policy, clock, write, logError
       });
     },
 
-    async settle(delivery, owner, outcome) {
-      const attempt = delivery.attempts + 1;
-      const at = outcome.at.toISOString();
-      const record = {
-        id: newId('wha', outcome.at.getTime()),
-        eventId: delivery.eventId,
-        attempt,
-        responseStatus: outcome.status,
-        latencyMs: Math.round(outcome.latencyMs),
-        error: outcome.error,
-        response: outcome.excerpt,
-        at,
-      };
-      if (outcome.ok) {
-        await store.transaction(async (session) => {
-          if (await session.deliveries.settle(delivery.id, owner, record, { status: 'delivered', dueAt: null })) {
-            await session.webhooks.setFailingSince(delivery.endpointId, null);
-          }
-        });
-        return;
-      }
-      const delay = nextAttemptDelay(policy, attempt, outcome.retryAfterMs, random);
-      const settlement = delay === null ? { status: 'failed' as const, dueAt: null } : { status: 'pending' as const, dueAt: outcome.at.getTime() + delay };
+    async settle(finished, owner) {
+      if (finished.length === 0) return;
+      // One transaction for every attempt that ended since the last pass: at synchronous=FULL each
+      // transaction is an fsync, and a busy endpoint ends several attempts between two passes.
       await write(async (session, emit) => {
-        if (!(await session.deliveries.settle(delivery.id, owner, record, settlement))) return;
-        await session.webhooks.setFailingSince(delivery.endpointId, at);
-        const endpoint = await session.webhooks.get(delivery.endpointId);
-        if (!endpoint) return;
-        // Disabled while this attempt was out: the retry waits for the owner, like the rest.
-        if (!endpoint.enabled) return session.deliveries.park(endpoint.id);
-        const reason = disableReason(policy, endpoint.failingSince, outcome.at, outcome.gone);
-        if (reason === null) return;
-        await session.webhooks.disable(endpoint.id, reason, at);
-        await session.deliveries.park(endpoint.id);
-        const disabled = { ...publicEndpoint(endpoint), enabled: false, disabledReason: reason, updatedAt: at };
-        // Staff endpoints' news is for staff; a guest's for that guest alone.
-        const audience = endpoint.ownerRole === 'guest' ? endpoint.ownerId : 'staff';
-        emit({ type: 'webhook.endpoint.disabled', subject: `webhooks/${endpoint.id}`, data: disabled, audience });
+        for (const { delivery, outcome } of finished) {
+          const disabled = await settleOne(session, delivery, owner, outcome);
+          if (disabled) emit(disabled);
+        }
       });
     },
 

@@ -75,10 +75,10 @@ test('a lease keeps another worker off a delivery, lapses when its worker dies, 
   now += 10_001;
   const taken = await core.webhooks.claim('worker-b', 10_000, 10, () => 10);
   assert.deepEqual(taken.map(({ id }) => id), first.map(({ id }) => id), 'after the lease lapses, worker B takes it');
-  await core.webhooks.settle(first[0]!, 'worker-a', outcome(true));
+  await core.webhooks.settle([{ delivery: first[0]!, outcome: outcome(true) }], 'worker-a');
   const [afterDead] = await store.deliveries.list(endpoint, undefined, 10);
   assert.deepEqual([afterDead?.status, afterDead?.attempts.length], ['pending', 0], 'the dead worker settles nothing: no attempt, still pending');
-  await core.webhooks.settle(taken[0]!, 'worker-b', outcome(true));
+  await core.webhooks.settle([{ delivery: taken[0]!, outcome: outcome(true) }], 'worker-b');
   const [settled] = await store.deliveries.list(endpoint, undefined, 10);
   assert.deepEqual([settled?.status, settled?.attempts.length], ['delivered', 1], 'the live worker delivers it');
   await core.invoke('webhooks.delete', { id: endpoint }, admin);
@@ -93,15 +93,15 @@ test('a failure is due again after the schedule, a release gives a delivery back
   await core.webhooks.release(two.map(({ id }) => id), 'worker-a');
   const all = await core.webhooks.claim('worker-b', 10_000, 10, () => 10);
   assert.equal(all.length, 4, 'released deliveries are claimable at once');
-  await core.webhooks.settle(all[0]!, 'worker-b', outcome(false));
-  for (const delivery of all.slice(1)) await core.webhooks.settle(delivery, 'worker-b', outcome(true));
+  await core.webhooks.settle([{ delivery: all[0]!, outcome: outcome(false) }], 'worker-b');
+  for (const delivery of all.slice(1)) await core.webhooks.settle([{ delivery: delivery, outcome: outcome(true) }], 'worker-b');
   assert.equal((await core.webhooks.claim('worker-b', 10_000, 10, () => 10)).length, 0, 'the failed one is not due yet');
   const due = await core.webhooks.nextDue();
   assert.ok(due !== null && due >= now + 800 && due <= now + 1200, `due again after the 1 s step of the schedule, ±20%: ${due === null ? 'none' : due - now} ms`);
   now = due;
   const retried = await core.webhooks.claim('worker-b', 10_000, 10, () => 10);
   assert.deepEqual(retried.map(({ id, attempts }) => [id, attempts]), [[all[0]!.id, 1]], 'the failed delivery comes back with one attempt made');
-  await core.webhooks.settle(retried[0]!, 'worker-b', outcome(true));
+  await core.webhooks.settle([{ delivery: retried[0]!, outcome: outcome(true) }], 'worker-b');
   await core.invoke('webhooks.delete', { id: endpoint }, admin);
 });
 

@@ -6,7 +6,7 @@
  * due, leases lapsed on a dead node, deliveries queued elsewhere).
  */
 import { randomBytes } from 'node:crypto';
-import { signingSecrets, type ClaimedDelivery, type Core } from '../../core/core.ts';
+import { signingSecrets, type ClaimedDelivery, type Core, type FinishedAttempt } from '../../core/core.ts';
 import type { createSender } from './sender.ts';
 import { webhookHeaders } from './signature.ts';
 
@@ -33,6 +33,8 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
   const owner = `wkr_${randomBytes(8).toString('hex')}`;
   const inFlight = new Map<string, { delivery: ClaimedDelivery; abort: AbortController; done: Promise<void> }>();
   const perEndpoint = new Map<string, number>();
+  /** Attempts that ended and wait for the next pass to record them, all in one transaction. */
+  let finished: FinishedAttempt[] = [];
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = true;
@@ -63,14 +65,20 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
     try {
       do {
         again = false;
-        await core.webhooks.queueNew();
         let room = concurrency - inFlight.size;
-        if (room <= 0) continue;
-        const claimed = await core.webhooks.claim(owner, leaseMs, room, (endpointId) => {
-          const take = Math.max(0, Math.min(room, endpointConcurrency - (perEndpoint.get(endpointId) ?? 0)));
-          room -= take;
-          return take;
-        });
+        // Started together, so SQLite's group commit pays one COMMIT for the three. Claiming beside
+        // the settling is safe: an ended attempt's delivery stays leased to us until it is settled.
+        const [, , claimed] = await Promise.all([
+          settleFinished(),
+          core.webhooks.queueNew(),
+          room <= 0
+            ? []
+            : core.webhooks.claim(owner, leaseMs, room, (endpointId) => {
+                const take = Math.max(0, Math.min(room, endpointConcurrency - (perEndpoint.get(endpointId) ?? 0)));
+                room -= take;
+                return take;
+              }),
+        ]);
         if (stopped) await core.webhooks.release(claimed.map(({ id }) => id), owner);
         else for (const delivery of claimed) send(delivery);
         claimedAny ||= claimed.length > 0;
@@ -82,6 +90,17 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
     } catch (error) {
       logError(error, 'webhook worker');
       sleep(idleMs);
+    }
+  }
+
+  async function settleFinished(): Promise<void> {
+    const batch = finished;
+    finished = [];
+    try {
+      await core.webhooks.settle(batch, owner);
+    } catch (error) {
+      // Their leases lapse and another pass tries them again: at least once, never lost.
+      logError(error, 'webhook worker: recording attempts');
     }
   }
 
@@ -103,13 +122,7 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
     const headers = webhookHeaders(signingSecrets(delivery.secrets, at), delivery.eventId, Math.floor(at.getTime() / 1000), delivery.payload);
     const outcome = await sender.send({ url: delivery.url, headers, body: delivery.payload, signal });
     // Cut short by a stop: not the receiver's failure, so no attempt is counted (stop gives it back).
-    if (signal.aborted) return;
-    try {
-      await core.webhooks.settle(delivery, owner, { ...outcome, at });
-    } catch (error) {
-      // The lease lapses and another pass tries again: at least once, never lost.
-      logError(error, 'webhook worker: recording an attempt');
-    }
+    if (!signal.aborted) finished.push({ delivery, outcome: { ...outcome, at } });
   }
 
   return {
@@ -128,6 +141,7 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
       const cut = [...inFlight.values()];
       for (const { abort } of cut) abort.abort();
       await Promise.all(cut.map(({ done }) => done));
+      await settleFinished();
       await core.webhooks.release(
         cut.map(({ delivery }) => delivery.id),
         owner,
