@@ -161,8 +161,11 @@ export interface StoreSession {
     dueEndpoints(now: number, limit: number): Promise<string[]>;
     /** Leases up to `limit` of one endpoint's due, unheld deliveries (PostgreSQL: FOR UPDATE SKIP LOCKED). */
     claim(claim: DeliveryClaim): Promise<ClaimedDelivery[]>;
-    /** Settles the delivery and records the attempt, only while `owner` still holds it (false, and nothing written, when it no longer does). */
-    settle(id: string, owner: string, attempt: DeliveryAttempt, settlement: DeliverySettlement): Promise<boolean>;
+    /**
+     * Settles deliveries and records their attempts, each only while `owner` still holds it;
+     * answers the ids it settled (the others' leases lapsed: nothing is written for them).
+     */
+    settle(owner: string, settlements: readonly { id: string; attempt: DeliveryAttempt; settlement: DeliverySettlement }[]): Promise<Set<string>>;
     /** Gives deliveries back unsent (a worker stopping): due as they were, for anyone to claim. */
     release(ids: readonly string[], owner: string): Promise<void>;
     /** When the earliest pending delivery is due or its lease lapses; null when none is pending. */
@@ -195,9 +198,19 @@ export interface StoreSession {
   };
 }
 
+export interface TransactionOptions {
+  /**
+   * The commit may be lost on power failure (never torn, never reordered): it is not flushed to
+   * disk before it returns, and a later durable commit flushes it with its own. Only for writes
+   * that are redone if lost, such as the webhook queue's leases and records (at least once), never
+   * for a write a client is told of, and never for one that appends events.
+   */
+  relaxed?: boolean;
+}
+
 export interface Store extends StoreSession {
   /** Runs `work` in one transaction; everything it wrote commits together or not at all. */
-  transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T>;
+  transaction<T>(work: (session: StoreSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -17,6 +17,14 @@ import type { Feed } from './feed.ts';
 import { newId } from './ids.ts';
 import type { ClaimedDelivery, NewDelivery, Store, StoreSession } from './store.ts';
 
+/**
+ * The queue's own writes (cursors with the deliveries they queue, leases, attempt records) are
+ * redone if a power cut takes them: the log still holds every event, and a delivery whose record
+ * is lost is sent again. So they skip the fsync (at synchronous=FULL one per commit, which had
+ * capped deliveries at about 2,000/s). Anything that appends an event stays durable.
+ */
+const relaxed = { relaxed: true } as const;
+
 /** Events read from the log per batch. */
 const queuePage = 500;
 /** Endpoints queued for per batch. */
@@ -93,6 +101,9 @@ export interface WebhookQueueDeps {
 }
 
 export function createWebhookQueue({ store, feed, policy, clock, write, logError, random = Math.random }: WebhookQueueDeps): WebhookQueue {
+  /** The head up to which every enabled endpoint's events are queued, as far as this node knows. */
+  let queuedThrough = -1;
+
   /** Endpoints whose cursor fell below the kept log lose those events: say so, and go on from the floor. */
   async function skipPruned(endpoints: readonly StoredEndpoint[], floor: number): Promise<void> {
     for (const endpoint of endpoints.filter(({ cursor }) => cursor < floor)) {
@@ -136,14 +147,13 @@ export function createWebhookQueue({ store, feed, policy, clock, write, logError
         count += events.length;
       }
       return count;
-    });
+    }, relaxed);
     return { queued, full: endpoints.length === endpointsPerPass || logged.length === queuePage };
   }
 
-  /** Records one attempt; answers the event to announce when it disabled the endpoint. */
-  async function settleOne(session: StoreSession, delivery: ClaimedDelivery, owner: string, outcome: AttemptOutcome): Promise<NewEvent | undefined> {
+  /** The attempt as the log records it, and what it means for its delivery. */
+  function recordOf({ delivery, outcome }: FinishedAttempt) {
     const attempt = delivery.attempts + 1;
-    const at = outcome.at.toISOString();
     const record = {
       id: newId('wha', outcome.at.getTime()),
       eventId: delivery.eventId,
@@ -152,42 +162,70 @@ export function createWebhookQueue({ store, feed, policy, clock, write, logError
       latencyMs: Math.round(outcome.latencyMs),
       error: outcome.error,
       response: outcome.excerpt,
-      at,
+      at: outcome.at.toISOString(),
     };
-    if (outcome.ok) {
-      if (await session.deliveries.settle(delivery.id, owner, record, { status: 'delivered', dueAt: null })) await session.webhooks.setFailingSince(delivery.endpointId, null);
-      return undefined;
-    }
+    if (outcome.ok) return { id: delivery.id, attempt: record, settlement: { status: 'delivered' as const, dueAt: null } };
     const delay = nextAttemptDelay(policy, attempt, outcome.retryAfterMs, random);
     const settlement = delay === null ? { status: 'failed' as const, dueAt: null } : { status: 'pending' as const, dueAt: outcome.at.getTime() + delay };
-    if (!(await session.deliveries.settle(delivery.id, owner, record, settlement))) return undefined;
-    await session.webhooks.setFailingSince(delivery.endpointId, at);
-    const endpoint = await session.webhooks.get(delivery.endpointId);
-    if (!endpoint) return undefined;
-    // Disabled while this attempt was out: the retry waits for the owner, like the rest.
-    if (!endpoint.enabled) {
-      await session.deliveries.park(endpoint.id);
+    return { id: delivery.id, attempt: record, settlement };
+  }
+
+  /**
+   * What one endpoint's settled attempts mean for it: a success ends its failing streak; a 410, or
+   * failing for the whole period, means it must be disabled (answered with the reason).
+   */
+  async function judgeEndpoint(session: StoreSession, endpointId: string, attempts: readonly FinishedAttempt[]): Promise<{ reason: string; at: Date } | undefined> {
+    const gone = attempts.find(({ outcome }) => outcome.gone);
+    const failures = attempts.filter(({ outcome }) => !outcome.ok);
+    if (!gone && failures.length < attempts.length) {
+      await session.webhooks.setFailingSince(endpointId, null);
       return undefined;
     }
-    const reason = disableReason(policy, endpoint.failingSince, outcome.at, outcome.gone);
-    if (reason === null) return undefined;
-    await session.webhooks.disable(endpoint.id, reason, at);
-    await session.deliveries.park(endpoint.id);
-    const data = { ...publicEndpoint(endpoint), enabled: false, disabledReason: reason, updatedAt: at };
-    // Staff endpoints' news is for staff; a guest's for that guest alone.
-    const audience = endpoint.ownerRole === 'guest' ? endpoint.ownerId : 'staff';
-    return { type: 'webhook.endpoint.disabled', subject: `webhooks/${endpoint.id}`, data, audience };
+    const latest = (gone ?? failures.at(-1))?.outcome.at;
+    const first = failures[0]?.outcome.at;
+    if (latest === undefined || first === undefined) return undefined;
+    await session.webhooks.setFailingSince(endpointId, first.toISOString());
+    const endpoint = await session.webhooks.get(endpointId);
+    if (!endpoint) return undefined;
+    // Disabled while these attempts were out: their retries wait for the owner, like the rest.
+    if (!endpoint.enabled) {
+      await session.deliveries.park(endpointId);
+      return undefined;
+    }
+    const reason = disableReason(policy, endpoint.failingSince, latest, gone !== undefined);
+    return reason === null ? undefined : { reason, at: latest };
+  }
+
+  /** Disables the endpoint and says so in the log: a durable write, as every event's. */
+  async function disable(endpointId: string, { reason, at }: { reason: string; at: Date }): Promise<void> {
+    await write(async (session, emit) => {
+      const endpoint = await session.webhooks.get(endpointId);
+      if (!endpoint?.enabled) return;
+      const when = at.toISOString();
+      await session.webhooks.disable(endpointId, reason, when);
+      await session.deliveries.park(endpointId);
+      const data = { ...publicEndpoint(endpoint), enabled: false, disabledReason: reason, updatedAt: when };
+      // Staff endpoints' news is for staff; a guest's for that guest alone.
+      const audience = endpoint.ownerRole === 'guest' ? endpoint.ownerId : 'staff';
+      emit({ type: 'webhook.endpoint.disabled', subject: `webhooks/${endpointId}`, data, audience });
+    });
   }
 
   return {
     async queueNew() {
       const head = feed.head();
+      // Every endpoint was queued up to this head already: nothing to read until the log grows.
+      // (New and resumed endpoints start at the head; replay and test pings write their own deliveries.)
+      if (head === queuedThrough) return 0;
       let total = 0;
       // A few batches a pass at most: a cursor another node keeps winning must not spin this one.
       for (let batch = 0; batch < 10; batch++) {
         const { queued, full } = await queueBatch(head);
         total += queued;
-        if (!full) break;
+        if (!full) {
+          queuedThrough = head;
+          break;
+        }
       }
       return total;
     },
@@ -201,19 +239,27 @@ export function createWebhookQueue({ store, feed, policy, clock, write, logError
           if (limit > 0) claimed.push(...(await session.deliveries.claim({ endpointId, owner, leaseUntil: now + leaseMs, now, limit })));
         }
         return claimed;
-      });
+      }, relaxed);
     },
 
     async settle(finished, owner) {
       if (finished.length === 0) return;
-      // One transaction for every attempt that ended since the last pass: at synchronous=FULL each
-      // transaction is an fsync, and a busy endpoint ends several attempts between two passes.
-      await write(async (session, emit) => {
-        for (const { delivery, outcome } of finished) {
-          const disabled = await settleOne(session, delivery, owner, outcome);
-          if (disabled) emit(disabled);
+      // One transaction for every attempt that ended since the last pass, relaxed: records lost to
+      // a power cut mean those deliveries are sent again (at least once), nothing is lost.
+      const verdicts = await store.transaction(async (session) => {
+        const settled = await session.deliveries.settle(owner, finished.map(recordOf));
+        const byEndpoint = new Map<string, FinishedAttempt[]>();
+        for (const attempt of finished.filter(({ delivery }) => settled.has(delivery.id))) {
+          byEndpoint.set(attempt.delivery.endpointId, [...(byEndpoint.get(attempt.delivery.endpointId) ?? []), attempt]);
         }
-      });
+        const toDisable: [string, { reason: string; at: Date }][] = [];
+        for (const [endpointId, attempts] of byEndpoint) {
+          const verdict = await judgeEndpoint(session, endpointId, attempts);
+          if (verdict) toDisable.push([endpointId, verdict]);
+        }
+        return toDisable;
+      }, relaxed);
+      for (const [endpointId, verdict] of verdicts) await disable(endpointId, verdict);
     },
 
     release: (ids, owner) => store.deliveries.release(ids, owner),

@@ -7,7 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { EventType } from '../domain/events.ts';
 import type { DeliveryAttempt, DeliveryStatus, StoredEndpoint, WebhookDelivery } from '../domain/webhook.ts';
-import type { StoreSession } from '../core/store.ts';
+import type { DeliverySettlement, StoreSession } from '../core/store.ts';
 import type { Database } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -96,8 +96,12 @@ export function webhookRepository(db: Db): StoreSession['webhooks'] {
       return Number(result.numUpdatedRows) > 0;
     },
     async setFailingSince(id, since) {
-      let query = db.updateTable('webhook_endpoints').set({ failing_since: since }).where('id', '=', id);
-      if (since !== null) query = query.where('failing_since', 'is', null);
+      // Only a change is written: a success on a healthy endpoint (the usual case) writes nothing.
+      const query = db
+        .updateTable('webhook_endpoints')
+        .set({ failing_since: since })
+        .where('id', '=', id)
+        .where('failing_since', since === null ? 'is not' : 'is', null);
       await query.execute();
     },
     async disable(id, reason, now) {
@@ -163,50 +167,58 @@ export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreS
     async claim({ endpointId, owner, leaseUntil, now, limit }) {
       let due = claimable(now).select('id').where('endpoint_id', '=', endpointId).orderBy('due_at').limit(limit);
       if (skipLocked) due = due.forUpdate().skipLocked();
-      const ids = (await due.execute()).map((row) => row.id);
-      if (ids.length === 0) return [];
-      await db.updateTable('webhook_deliveries').set({ lease_owner: owner, lease_until: leaseUntil }).where('id', 'in', ids).execute();
+      // One statement takes the rows and answers them (RETURNING: SQLite 3.35+, PostgreSQL).
       const rows = await db
-        .selectFrom('webhook_deliveries')
-        .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
-        .select(['webhook_deliveries.id', 'webhook_deliveries.event_id', 'webhook_deliveries.payload', 'webhook_deliveries.attempts', 'webhook_endpoints.url', 'webhook_endpoints.secrets'])
-        .where('webhook_deliveries.id', 'in', ids)
-        .orderBy('webhook_deliveries.due_at')
-        .execute();
-      return rows.map((row) => ({
-        id: row.id,
-        endpointId,
-        eventId: row.event_id,
-        payload: row.payload,
-        attempts: Number(row.attempts),
-        url: row.url,
-        secrets: JSON.parse(row.secrets) as StoredEndpoint['secrets'],
-      }));
-    },
-    async settle(id, owner, attempt, { status, dueAt }) {
-      const result = await db
         .updateTable('webhook_deliveries')
-        .set({ status, due_at: dueAt, attempts: attempt.attempt, lease_owner: null, lease_until: null })
-        .where('id', '=', id)
-        .where('lease_owner', '=', owner)
-        .executeTakeFirst();
-      // Its lease lapsed and another worker holds it (or it was deleted): that worker's attempt is the one on record.
-      if (Number(result.numUpdatedRows) === 0) return false;
-      await db
-        .insertInto('webhook_attempts')
-        .values({
-          id: attempt.id,
-          delivery_id: id,
-          event_id: attempt.eventId,
-          attempt: attempt.attempt,
-          response_status: attempt.responseStatus,
-          latency_ms: attempt.latencyMs,
-          error: attempt.error,
-          response: attempt.response,
-          at: attempt.at,
-        })
+        .set({ lease_owner: owner, lease_until: leaseUntil })
+        .where('id', 'in', due)
+        .returning(['id', 'event_id', 'payload', 'attempts'])
         .execute();
-      return true;
+      if (rows.length === 0) return [];
+      const endpoint = await db.selectFrom('webhook_endpoints').select(['url', 'secrets']).where('id', '=', endpointId).executeTakeFirstOrThrow();
+      const secrets = JSON.parse(endpoint.secrets) as StoredEndpoint['secrets'];
+      return rows.map((row) => ({ id: row.id, endpointId, eventId: row.event_id, payload: row.payload, attempts: Number(row.attempts), url: endpoint.url, secrets }));
+    },
+    async settle(owner, settlements) {
+      if (settlements.length === 0) return new Set();
+      const settled = new Set<string>();
+      // Successes share one statement; a failure's next due time is its own. Only rows `owner` still
+      // holds are settled: a lease that lapsed belongs to whoever took the delivery next.
+      const delivered = settlements.filter(({ settlement }) => settlement.status === 'delivered').map(({ id }) => id);
+      const groups: [string[], DeliverySettlement][] = [
+        ...(delivered.length > 0 ? [[delivered, { status: 'delivered', dueAt: null }] as [string[], DeliverySettlement]] : []),
+        ...settlements.filter(({ settlement }) => settlement.status !== 'delivered').map(({ id, settlement }): [string[], DeliverySettlement] => [[id], settlement]),
+      ];
+      for (const [ids, { status, dueAt }] of groups) {
+        const rows = await db
+          .updateTable('webhook_deliveries')
+          .set((eb) => ({ status, due_at: dueAt, attempts: eb('attempts', '+', 1), lease_owner: null, lease_until: null }))
+          .where('id', 'in', ids)
+          .where('lease_owner', '=', owner)
+          .returning('id')
+          .execute();
+        for (const { id } of rows) settled.add(id);
+      }
+      const attempts = settlements.filter(({ id }) => settled.has(id));
+      if (attempts.length > 0) {
+        await db
+          .insertInto('webhook_attempts')
+          .values(
+            attempts.map(({ id, attempt }) => ({
+              id: attempt.id,
+              delivery_id: id,
+              event_id: attempt.eventId,
+              attempt: attempt.attempt,
+              response_status: attempt.responseStatus,
+              latency_ms: attempt.latencyMs,
+              error: attempt.error,
+              response: attempt.response,
+              at: attempt.at,
+            })),
+          )
+          .execute();
+      }
+      return settled;
     },
     async release(ids, owner) {
       if (ids.length === 0) return;

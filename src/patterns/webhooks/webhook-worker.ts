@@ -20,6 +20,8 @@ export interface WebhookWorkerOptions {
   leaseMs: number;
   /** Longest sleep between passes when nothing wakes the worker. @default 1000 ms */
   idleMs?: number;
+  /** Longest an ended attempt waits to be recorded while its endpoint's other attempts are out. @default 20 ms */
+  settleDelayMs?: number;
   logError: (error: unknown, where: string) => void;
 }
 
@@ -29,7 +31,7 @@ export interface WebhookWorker {
   stop(): Promise<void>;
 }
 
-export function createWebhookWorker(core: Core, { sender, concurrency, endpointConcurrency, leaseMs, idleMs = 1000, logError }: WebhookWorkerOptions): WebhookWorker {
+export function createWebhookWorker(core: Core, { sender, concurrency, endpointConcurrency, leaseMs, idleMs = 1000, settleDelayMs = 20, logError }: WebhookWorkerOptions): WebhookWorker {
   const owner = `wkr_${randomBytes(8).toString('hex')}`;
   const inFlight = new Map<string, { delivery: ClaimedDelivery; abort: AbortController; done: Promise<void> }>();
   const perEndpoint = new Map<string, number>();
@@ -39,6 +41,7 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
   let again = false;
   let stopped = true;
   let timer: NodeJS.Timeout | undefined;
+  let settleTimer: NodeJS.Timeout | undefined;
   let removeListener: (() => void) | undefined;
 
   function wake(): void {
@@ -52,6 +55,16 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
       // A wake that came while the pass was finishing (after its last loop check) must not wait for the timer.
       if (again) wake();
     });
+  }
+
+  /** Ended attempts are recorded within this long even while their endpoint's other slots stay busy. */
+  function settleSoon(): void {
+    if (settleTimer === undefined) {
+      settleTimer = setTimeout(() => {
+        settleTimer = undefined;
+        wake();
+      }, settleDelayMs).unref();
+    }
   }
 
   function sleep(ms: number): void {
@@ -68,7 +81,7 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
         let room = concurrency - inFlight.size;
         // Started together, so SQLite's group commit pays one COMMIT for the three. Claiming beside
         // the settling is safe: an ended attempt's delivery stays leased to us until it is settled.
-        const [, , claimed] = await Promise.all([
+        const [, queued, claimed] = await Promise.all([
           settleFinished(),
           core.webhooks.queueNew(),
           room <= 0
@@ -82,11 +95,15 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
         if (stopped) await core.webhooks.release(claimed.map(({ id }) => id), owner);
         else for (const delivery of claimed) send(delivery);
         claimedAny ||= claimed.length > 0;
+        // What this pass queued was not there yet for its own claim: claim it in another round.
+        if (queued > 0) again = true;
       } while (again && !stopped);
+      // Busy: attempts in flight wake the next pass. Idle: sleep until the next due time, but if
+      // something is due and nothing was claimed (no room here, or another node holds it), do not
+      // ask again at once.
+      if (claimedAny) return sleep(idleMs);
       const wait = ((await core.webhooks.nextDue()) ?? Infinity) - core.clock().getTime();
-      // Due but nothing claimed: its endpoint has no room here (a completion wakes us), or another
-      // node holds it. Wait for the timer rather than asking again at once.
-      sleep(wait <= 0 && !claimedAny ? idleMs : wait);
+      sleep(wait <= 0 ? idleMs : wait);
     } catch (error) {
       logError(error, 'webhook worker');
       sleep(idleMs);
@@ -112,7 +129,10 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
       const left = (perEndpoint.get(delivery.endpointId) ?? 1) - 1;
       if (left === 0) perEndpoint.delete(delivery.endpointId);
       else perEndpoint.set(delivery.endpointId, left);
-      wake();
+      // Refill an endpoint once half its slots are free, not slot by slot: one pass (one COMMIT)
+      // then records and replaces several attempts. A short timer records the rest soon anyway.
+      if (left <= endpointConcurrency / 2) wake();
+      else settleSoon();
     });
     inFlight.set(delivery.id, { delivery, abort, done });
   }
@@ -136,6 +156,7 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(settleTimer);
       removeListener?.();
       await running;
       const cut = [...inFlight.values()];

@@ -11,27 +11,41 @@ export interface GroupCommitOptions {
   maxGroupSize?: number;
   /** Stop gathering after this long, so a steady stream cannot delay a COMMIT forever. @default 10 ms */
   maxGatherMs?: number;
+  /** The store's level for durable commits; relaxed ones commit at NORMAL. @default full */
+  synchronous?: 'full' | 'normal';
 }
 
 interface Member<DB> {
   work(trx: Transaction<DB>): Promise<unknown>;
+  /** May be lost on power failure: grouped only with others like it, committed without the fsync. */
+  relaxed: boolean;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
-export function createGroupCommit<DB>(db: Kysely<DB>, { maxGroupSize = 64, maxGatherMs = 10 }: GroupCommitOptions = {}) {
+export function createGroupCommit<DB>(db: Kysely<DB>, { maxGroupSize = 64, maxGatherMs = 10, synchronous = 'full' }: GroupCommitOptions = {}) {
   const queue: Member<DB>[] = [];
   let draining = false;
+  /** The connection's current level; switched only between groups (SQLite refuses it inside one). */
+  let level: 'FULL' | 'NORMAL' = synchronous === 'full' ? 'FULL' : 'NORMAL';
 
   async function commitGroup(): Promise<void> {
     const committed: { member: Member<DB>; value: unknown }[] = [];
     let current: Member<DB> | undefined;
     let taken = 0;
     let ownError: { error: unknown } | undefined;
+    // A group is all relaxed or all durable, so a durable write never loses its fsync to a neighbour.
+    const relaxed = queue[0]?.relaxed ?? false;
+    const wanted = relaxed || synchronous === 'normal' ? 'NORMAL' : 'FULL';
     try {
+      if (wanted !== level) {
+        await sql.raw(`pragma synchronous = ${wanted}`).execute(db);
+        level = wanted;
+      }
       await db.transaction().execute(async (trx) => {
         const started = Date.now();
         for (let size = 0; size < maxGroupSize; ) {
+          if (queue[0] !== undefined && queue[0].relaxed !== relaxed) break;
           current = queue.shift();
           if (!current) {
             if (Date.now() - started >= maxGatherMs) break;
@@ -78,9 +92,9 @@ export function createGroupCommit<DB>(db: Kysely<DB>, { maxGroupSize = 64, maxGa
     }
   }
 
-  return function transaction<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  return function transaction<T>(work: (trx: Transaction<DB>) => Promise<T>, relaxed = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      queue.push({ work, resolve, reject });
+      queue.push({ work, relaxed, resolve, reject });
       if (!draining) void drain();
     });
   };

@@ -41,11 +41,11 @@ export async function createSqliteStore({ file, synchronous = 'full' }: SqliteSt
 
   // One connection means appends (and claims) are already serialised; nothing more to lock.
   const options = { lockEventLog: async () => {}, skipLocked: false };
-  const groupCommit = createGroupCommit(db);
+  const groupCommit = createGroupCommit(db, { synchronous });
   const root = createSession(db, options);
   return {
     ...root,
-    transaction: (work) => groupCommit((trx) => work(createSession(trx, options))),
+    transaction: (work, { relaxed = false } = {}) => groupCommit((trx) => work(createSession(trx, options)), relaxed),
     async ping() {
       connection.prepare('select 1').get();
     },

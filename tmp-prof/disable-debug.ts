@@ -1,0 +1,14 @@
+import { startBellReceiver } from '../test/helpers/bell-receiver.ts';
+import { startTestNode } from '../test/helpers/node.ts';
+const bell = await startBellReceiver();
+const node = await startTestNode({ BISTRO_WEBHOOK_ALLOW_PRIVATE: '1', BISTRO_WEBHOOK_RETRY_SCHEDULE: ['0', ...Array.from({ length: 19 }, () => '100ms')].join(','), BISTRO_WEBHOOK_DISABLE_AFTER: '600ms' });
+bell.script(Array.from({ length: 100 }, () => ({ status: 500 })));
+const created = await node.request('/webhooks', { token: node.adminToken, json: { url: `${bell.url}/failing`, types: ['menu.item.updated'] } });
+const menu = await node.request('/menu/lemonade', { token: node.adminToken });
+const t0 = performance.now();
+await node.request('/menu/lemonade', { method: 'PUT', token: node.adminToken, json: { ...menu.body, priceCents: 350 }, headers: { 'if-match': String(menu.headers.get('etag')) } });
+await new Promise((r) => setTimeout(r, 1500));
+console.log(bell.rings.map((r) => Math.round(r.at - t0)));
+const d = await node.request(`/webhooks/${created.body.id}/deliveries`, { token: node.adminToken });
+console.log(d.body.items[0].attempts.map((a: any) => a.at.slice(17)), (await node.request(`/webhooks/${created.body.id}`, { token: node.adminToken })).body.enabled);
+await node.close(); await bell.close();
