@@ -43,7 +43,7 @@ export interface NodeOverrides {
   lookup?: Parameters<typeof checkTarget>[1]['lookup'];
 }
 
-/** The longest a delivery lease outlives its attempt's timeout, so only a dead worker's claims lapse. */
+/** How much longer than waiting in its lane plus its own attempt (two timeouts) a lease lasts, so only a dead worker's claims lapse. */
 const leaseMarginMs = 5000;
 
 export async function startNode(config: Config, overrides: NodeOverrides = {}): Promise<BistroNode> {
@@ -88,7 +88,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     sender,
     concurrency: config.webhookConcurrency,
     endpointConcurrency: config.webhookEndpointConcurrency,
-    leaseMs: config.webhookTimeoutMs + leaseMarginMs,
+    leaseMs: 2 * config.webhookTimeoutMs + leaseMarginMs,
     logError: (error, where) => app.log.error({ err: error }, where),
   });
   bells.start();

@@ -33,3 +33,5 @@ for (;;) {
 const total = performance.now() - t;
 console.log(n, 'deliveries', (total * 1000 / n).toFixed(1), 'µs each;', Object.entries(timings).map(([k, v]) => `${k} ${(v * 1000 / n).toFixed(1)}`).join(', '));
 await store.close();
+const stats = [...((globalThis as any).__sqlStats as Map<string, number[]>).entries()].sort((a, b) => b[1][1] - a[1][1]).slice(0, 14);
+for (const [k, [n, us]] of stats) console.log(String(n).padStart(6), (us / n).toFixed(1).padStart(7), 'µs', Math.round(us / 1000), 'ms', k);

@@ -1,9 +1,12 @@
 /**
- * Rings the bells: drains core's delivery queue on this node. Each pass queues what the endpoints
- * have not had yet, leases what is due (never more than a few per endpoint, so one slow or dead
- * receiver holds a few slots and every other endpoint keeps its pace), signs and sends each, and
- * settles it. Commits on this node wake it at once; a slow timer catches the rest (retries coming
- * due, leases lapsed on a dead node, deliveries queued elsewhere).
+ * Rings the bells: drains core's delivery queue on this node. Each pass records the attempts that
+ * ended, queues what the endpoints have not had yet, and leases what is due. Each endpoint has a
+ * lane: at most `endpointConcurrency` attempts in flight (so one slow or dead receiver holds a few
+ * slots and every other endpoint keeps its pace) and as many leased deliveries waiting behind
+ * them, so a finished attempt is replaced at once and a pass refills a lane only when it is half
+ * empty: one pass, one COMMIT, for several deliveries. Commits on this node wake it at once; a
+ * slow timer catches the rest (retries coming due, leases lapsed on a dead node, deliveries queued
+ * elsewhere).
  */
 import { randomBytes } from 'node:crypto';
 import { signingSecrets, type ClaimedDelivery, type Core, type FinishedAttempt } from '../../core/core.ts';
@@ -16,7 +19,7 @@ export interface WebhookWorkerOptions {
   concurrency: number;
   /** Deliveries in flight at once to one endpoint. */
   endpointConcurrency: number;
-  /** How long a claim holds; past it another worker may take the delivery. Longer than one attempt may take. */
+  /** How long a claim holds; past it another worker may take the delivery. Longer than waiting in a lane and one attempt may take. */
   leaseMs: number;
   /** Longest sleep between passes when nothing wakes the worker. @default 1000 ms */
   idleMs?: number;
@@ -34,7 +37,10 @@ export interface WebhookWorker {
 export function createWebhookWorker(core: Core, { sender, concurrency, endpointConcurrency, leaseMs, idleMs = 1000, settleDelayMs = 20, logError }: WebhookWorkerOptions): WebhookWorker {
   const owner = `wkr_${randomBytes(8).toString('hex')}`;
   const inFlight = new Map<string, { delivery: ClaimedDelivery; abort: AbortController; done: Promise<void> }>();
-  const perEndpoint = new Map<string, number>();
+  /** Per endpoint: how many attempts are out, and the leased deliveries waiting for a slot. */
+  const lanes = new Map<string, { sending: number; waiting: ClaimedDelivery[] }>();
+  /** Deliveries leased here: in flight and waiting. */
+  let held = 0;
   /** Attempts that ended and wait for the next pass to record them, all in one transaction. */
   let finished: FinishedAttempt[] = [];
   let running: Promise<void> | undefined;
@@ -78,7 +84,7 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
     try {
       do {
         again = false;
-        let room = concurrency - inFlight.size;
+        let room = 2 * concurrency - held;
         // Started together, so SQLite's group commit pays one COMMIT for the three. Claiming beside
         // the settling is safe: an ended attempt's delivery stays leased to us until it is settled.
         const [, queued, claimed] = await Promise.all([
@@ -87,13 +93,14 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
           room <= 0
             ? []
             : core.webhooks.claim(owner, leaseMs, room, (endpointId) => {
-                const take = Math.max(0, Math.min(room, endpointConcurrency - (perEndpoint.get(endpointId) ?? 0)));
+                const lane = lanes.get(endpointId);
+                const take = Math.max(0, Math.min(room, 2 * endpointConcurrency - (lane ? lane.sending + lane.waiting.length : 0)));
                 room -= take;
                 return take;
               }),
         ]);
         if (stopped) await core.webhooks.release(claimed.map(({ id }) => id), owner);
-        else for (const delivery of claimed) send(delivery);
+        else admit(claimed);
         claimedAny ||= claimed.length > 0;
         // What this pass queued was not there yet for its own claim: claim it in another round.
         if (queued > 0) again = true;
@@ -121,17 +128,45 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
     }
   }
 
-  function send(delivery: ClaimedDelivery): void {
+  function laneOf(endpointId: string) {
+    let lane = lanes.get(endpointId);
+    if (!lane) lanes.set(endpointId, (lane = { sending: 0, waiting: [] }));
+    return lane;
+  }
+
+  function admit(claimed: readonly ClaimedDelivery[]): void {
+    held += claimed.length;
+    for (const delivery of claimed) laneOf(delivery.endpointId).waiting.push(delivery);
+    for (const endpointId of new Set(claimed.map(({ endpointId }) => endpointId))) fill(endpointId);
+  }
+
+  /** Sends what waits in the lane while it and the node have free slots. */
+  function fill(endpointId: string): void {
+    const lane = lanes.get(endpointId);
+    while (lane && lane.sending < endpointConcurrency && inFlight.size < concurrency) {
+      const next = lane.waiting.shift();
+      if (!next) break;
+      send(next, lane);
+    }
+  }
+
+  function send(delivery: ClaimedDelivery, lane: { sending: number; waiting: ClaimedDelivery[] }): void {
     const abort = new AbortController();
-    perEndpoint.set(delivery.endpointId, (perEndpoint.get(delivery.endpointId) ?? 0) + 1);
+    lane.sending++;
+    const full = inFlight.size + 1 >= concurrency;
     const done = attempt(delivery, abort.signal).finally(() => {
       inFlight.delete(delivery.id);
-      const left = (perEndpoint.get(delivery.endpointId) ?? 1) - 1;
-      if (left === 0) perEndpoint.delete(delivery.endpointId);
-      else perEndpoint.set(delivery.endpointId, left);
-      // Refill an endpoint once half its slots are free, not slot by slot: one pass (one COMMIT)
-      // then records and replaces several attempts. A short timer records the rest soon anyway.
-      if (left <= endpointConcurrency / 2) wake();
+      lane.sending--;
+      held--;
+      if (stopped) return;
+      fill(delivery.endpointId);
+      // The node was at its limit: other lanes may have been waiting for this slot.
+      if (full) for (const endpointId of lanes.keys()) fill(endpointId);
+      const left = lane.sending + lane.waiting.length;
+      if (left === 0) lanes.delete(delivery.endpointId);
+      // Refill a lane once it is half empty, not slot by slot: one pass (one COMMIT) then records
+      // and replaces several attempts. A short timer records the rest soon anyway.
+      if (left <= endpointConcurrency) wake();
       else settleSoon();
     });
     inFlight.set(delivery.id, { delivery, abort, done });
@@ -163,8 +198,10 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
       for (const { abort } of cut) abort.abort();
       await Promise.all(cut.map(({ done }) => done));
       await settleFinished();
+      const waiting = [...lanes.values()].flatMap((lane) => lane.waiting.splice(0));
+      lanes.clear();
       await core.webhooks.release(
-        cut.map(({ delivery }) => delivery.id),
+        [...cut, ...waiting.map((delivery) => ({ delivery }))].map(({ delivery }) => delivery.id),
         owner,
       );
     },
