@@ -16,7 +16,7 @@ import { registerRpcHttp } from './patterns/rpc/rpc-http.ts';
 import { registerSse } from './patterns/sse/sse-routes.ts';
 import { registerWebSocket } from './patterns/websocket/websocket-routes.ts';
 import { checkTarget, createSender } from './patterns/webhooks/sender.ts';
-import { createWebhookWorker } from './patterns/webhooks/webhook-worker.ts';
+import { createWebhookWorker, laneDepth } from './patterns/webhooks/webhook-worker.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
 export const version = '0.1.0';
@@ -43,7 +43,7 @@ export interface NodeOverrides {
   lookup?: Parameters<typeof checkTarget>[1]['lookup'];
 }
 
-/** How much longer than waiting in its lane plus its own attempt (two timeouts) a lease lasts, so only a dead worker's claims lapse. */
+/** How much longer than waiting in its lane plus its own attempt (`laneDepth` timeouts) a lease lasts, so only a dead worker's claims lapse. */
 const leaseMarginMs = 5000;
 
 export async function startNode(config: Config, overrides: NodeOverrides = {}): Promise<BistroNode> {
@@ -88,7 +88,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     sender,
     concurrency: config.webhookConcurrency,
     endpointConcurrency: config.webhookEndpointConcurrency,
-    leaseMs: 2 * config.webhookTimeoutMs + leaseMarginMs,
+    leaseMs: laneDepth * config.webhookTimeoutMs + leaseMarginMs,
     logError: (error, where) => app.log.error({ err: error }, where),
   });
   bells.start();

@@ -13,6 +13,13 @@ import { signingSecrets, type ClaimedDelivery, type Core, type FinishedAttempt }
 import type { createSender } from './sender.ts';
 import { webhookHeaders } from './signature.ts';
 
+/**
+ * A lane holds this many times its in-flight limit: the attempts out and the leased deliveries
+ * waiting behind them. Deeper lanes mean fewer passes per delivery (one COMMIT refills half a lane)
+ * but longer leases, since a delivery may wait `laneDepth - 1` attempt timeouts before its own.
+ */
+export const laneDepth = 4;
+
 export interface WebhookWorkerOptions {
   sender: ReturnType<typeof createSender>;
   /** Deliveries in flight at once from this node. */
@@ -84,7 +91,7 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
     try {
       do {
         again = false;
-        let room = 2 * concurrency - held;
+        let room = laneDepth * concurrency - held;
         // Started together, so SQLite's group commit pays one COMMIT for the three. Claiming beside
         // the settling is safe: an ended attempt's delivery stays leased to us until it is settled.
         const [, queued, claimed] = await Promise.all([
@@ -94,7 +101,7 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
             ? []
             : core.webhooks.claim(owner, leaseMs, room, (endpointId) => {
                 const lane = lanes.get(endpointId);
-                const take = Math.max(0, Math.min(room, 2 * endpointConcurrency - (lane ? lane.sending + lane.waiting.length : 0)));
+                const take = Math.max(0, Math.min(room, laneDepth * endpointConcurrency - (lane ? lane.sending + lane.waiting.length : 0)));
                 room -= take;
                 return take;
               }),
@@ -166,7 +173,7 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
       if (left === 0) lanes.delete(delivery.endpointId);
       // Refill a lane once it is half empty, not slot by slot: one pass (one COMMIT) then records
       // and replaces several attempts. A short timer records the rest soon anyway.
-      if (left <= endpointConcurrency) wake();
+      if (left <= (laneDepth * endpointConcurrency) / 2) wake();
       else settleSoon();
     });
     inFlight.set(delivery.id, { delivery, abort, done });
