@@ -4,9 +4,8 @@
  * latency percentiles measured to the microsecond (or `{error}`).
  */
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { answerCommands, isMain } from './command-loop.ts';
 
 export interface LoadRequest {
   method: string;
@@ -96,14 +95,4 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  // One process serves every run of a bench, so a round does not pay for starting autocannon.
-  const lines = createInterface({ input: process.stdin });
-  let queue = Promise.resolve();
-  lines.on('line', (line) => {
-    queue = queue.then(async () => {
-      const result = await runLoad(JSON.parse(line) as LoadConfig).catch((error: unknown) => ({ error: String(error) }));
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-    });
-  });
-}
+if (isMain(import.meta.url)) answerCommands<LoadConfig>(runLoad);

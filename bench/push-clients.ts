@@ -7,9 +7,8 @@
  */
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
-import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { RawWebSocket } from './raw-websocket.ts';
+import { answerCommands, isMain } from './command-loop.ts';
 
 export type ClientKind = 'ws' | 'socketio' | 'sse' | 'longpoll';
 
@@ -319,13 +318,4 @@ export async function handle(command: Command): Promise<unknown> {
   return { dropped };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const lines = createInterface({ input: process.stdin });
-  let queue = Promise.resolve();
-  lines.on('line', (line) => {
-    queue = queue.then(async () => {
-      const answer = await handle(JSON.parse(line) as Command).catch((error: unknown) => ({ error: String(error) }));
-      process.stdout.write(`${JSON.stringify(answer)}\n`);
-    });
-  });
-}
+if (isMain(import.meta.url)) answerCommands<Command>(handle);

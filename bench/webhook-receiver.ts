@@ -8,8 +8,7 @@
  */
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
+import { answerCommands, isMain } from './command-loop.ts';
 
 /** Where a drain's deliveries come from: Bistro replaying an endpoint, or the baseline's POST loop. */
 export type DrainSource = { kind: 'bistro'; url: string; token: string; endpointId: string; after: string } | { kind: 'baseline'; url: string };
@@ -292,14 +291,4 @@ export async function handle(command: ReceiverCommand): Promise<unknown> {
   return {};
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const lines = createInterface({ input: process.stdin });
-  let queue = Promise.resolve();
-  lines.on('line', (line) => {
-    queue = queue.then(async () => {
-      const answer = await handle(JSON.parse(line) as ReceiverCommand).catch((error: unknown) => ({ error: String(error) }));
-      process.stdout.write(`${JSON.stringify(answer)}\n`);
-    });
-  });
-  lines.on('close', () => void queue.then(close));
-}
+if (isMain(import.meta.url)) answerCommands<ReceiverCommand>(handle, close);
