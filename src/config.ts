@@ -1,6 +1,6 @@
 /** Configuration from flags and environment (flags win), validated, with every default and its unit. */
 import { parseArgs } from 'node:util';
-import { defaultRetrySchedule, parseDurations } from './domain/webhook.ts';
+import { defaultRetryPolicy, parseDurations } from './domain/webhook.ts';
 
 export interface Config {
   /** @default 3000 */
@@ -148,9 +148,9 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     wsAllowedOrigins: (env['BISTRO_WS_ORIGINS'] ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
     keepEvents: integer('BISTRO_EVENT_RETENTION', env['BISTRO_EVENT_RETENTION'], 0, 0, 1_000_000_000),
     webhookAllowPrivate: onOff('BISTRO_WEBHOOK_ALLOW_PRIVATE', env['BISTRO_WEBHOOK_ALLOW_PRIVATE'], false),
-    webhookRetrySchedule: durations('BISTRO_WEBHOOK_RETRY_SCHEDULE', env['BISTRO_WEBHOOK_RETRY_SCHEDULE'], defaultRetrySchedule, 7 * day),
-    webhookRetryAfterCapMs: duration('BISTRO_WEBHOOK_RETRY_AFTER_CAP', env['BISTRO_WEBHOOK_RETRY_AFTER_CAP'], day / 24, 7 * day),
-    webhookDisableAfterMs: duration('BISTRO_WEBHOOK_DISABLE_AFTER', env['BISTRO_WEBHOOK_DISABLE_AFTER'], 5 * day, 365 * day),
+    webhookRetrySchedule: durations('BISTRO_WEBHOOK_RETRY_SCHEDULE', env['BISTRO_WEBHOOK_RETRY_SCHEDULE'], defaultRetryPolicy.schedule, 7 * day),
+    webhookRetryAfterCapMs: duration('BISTRO_WEBHOOK_RETRY_AFTER_CAP', env['BISTRO_WEBHOOK_RETRY_AFTER_CAP'], defaultRetryPolicy.retryAfterCapMs, 7 * day),
+    webhookDisableAfterMs: duration('BISTRO_WEBHOOK_DISABLE_AFTER', env['BISTRO_WEBHOOK_DISABLE_AFTER'], defaultRetryPolicy.disableAfterMs, 365 * day),
     webhookTimeoutMs: integer('BISTRO_WEBHOOK_TIMEOUT_MS', env['BISTRO_WEBHOOK_TIMEOUT_MS'], 15_000, 10, 600_000),
     webhookConcurrency: integer('BISTRO_WEBHOOK_CONCURRENCY', env['BISTRO_WEBHOOK_CONCURRENCY'], 64, 1, 10_000),
     webhookEndpointConcurrency: integer('BISTRO_WEBHOOK_ENDPOINT_CONCURRENCY', env['BISTRO_WEBHOOK_ENDPOINT_CONCURRENCY'], 8, 1, 10_000),

@@ -12,7 +12,7 @@ import type { Principal } from '../domain/roles.ts';
 import { pruneAfterCommits } from './retention.ts';
 import type { Store } from './store.ts';
 import type { NewEvent } from '../domain/events.ts';
-import { defaultRetrySchedule, type RetryPolicy } from '../domain/webhook.ts';
+import { defaultRetryPolicy, type RetryPolicy } from '../domain/webhook.ts';
 import { addressProblem, literalAddress, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';
 import { createWebhookQueue, type SystemWrite, type WebhookQueue } from './webhook-queue.ts';
 
@@ -28,9 +28,9 @@ export { mustSend, plainSchema, type JsonObject } from './json-schema.ts';
 export type { AnyOperation, GraphqlBinding, HttpMethod, RestBinding } from './operation.ts';
 export { BistroError, errorCatalogue, invalid, pointerToken, wireFieldErrors, type ErrorCode, type FieldError, type WireFieldError } from '../domain/errors.ts';
 export type { CloudEvent, EventType } from '../domain/events.ts';
-export type { AttemptOutcome, FinishedAttempt, SystemWrite, WebhookQueue } from './webhook-queue.ts';
+export type { AttemptOutcome, FinishedAttempt, WebhookQueue } from './webhook-queue.ts';
 export type { ClaimedDelivery } from './store.ts';
-export { defaultRetrySchedule, parseDurations, signingSecrets, type RetryPolicy } from '../domain/webhook.ts';
+export { signingSecrets } from '../domain/webhook.ts';
 export { addressProblem, literalAddress, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';
 export type { MenuItem } from '../domain/menu.ts';
 export type { Order, OrderItem } from '../domain/order.ts';
@@ -60,8 +60,6 @@ export interface Core {
   clock: () => Date;
   /** The webhook delivery queue a worker drains. */
   webhooks: WebhookQueue;
-  /** A transaction of the node's own (not a client's operation) whose events are appended and announced like an operation's. */
-  write: SystemWrite;
 }
 
 export interface CoreOptions {
@@ -79,9 +77,6 @@ export interface CoreOptions {
   /** Why a webhook URL may not be called. @default refuses non-HTTP URLs and private address literals (no DNS) */
   targetProblem?: (url: string) => Promise<string | undefined>;
 }
-
-const day = 24 * 60 * 60 * 1000;
-export const defaultRetryPolicy: RetryPolicy = { schedule: defaultRetrySchedule, retryAfterCapMs: day / 24, disableAfterMs: 5 * day };
 
 /** Checks what can be checked without DNS; the node passes a resolving check (patterns/webhooks). */
 async function literalTargetProblem(url: string): Promise<string | undefined> {
@@ -109,6 +104,7 @@ export function createCore({
   const commitListeners: CommitListener[] = [(events) => feed.publish(events)];
   if (keepEvents > 0) commitListeners.push(pruneAfterCommits(store, keepEvents, logError));
   const invoke = createInvoker({ store, catalogue, commitListeners, logError, clock, targetProblem });
+  // The node's own transactions (disabling a failing endpoint): events appended and announced like an operation's.
   const write: SystemWrite = async (work) => {
     const time = clock().toISOString();
     const { output, appended } = await store.transaction(async (session) => {
@@ -150,6 +146,5 @@ export function createCore({
     checkReady: () => store.ping(),
     clock,
     webhooks: createWebhookQueue({ store, feed, policy: retryPolicy, clock, write, logError }),
-    write,
   };
 }

@@ -9,7 +9,7 @@ import type { Principal } from '../domain/roles.ts';
 import type { Catalogue } from './catalogue.ts';
 import { claimKey, completeKey, releaseKey, requestHash } from './idempotency.ts';
 import { newId } from './ids.ts';
-import type { AnyOperation, InputOf, OperationContext, OperationMap, OutputOf } from './operation.ts';
+import type { AnyOperation, CheckContext, InputOf, OperationContext, OperationMap, OutputOf } from './operation.ts';
 import type { EventToAppend, Store, StoreSession } from './store.ts';
 
 export const eventSource = '/bistro';
@@ -63,7 +63,7 @@ export interface InvokerDeps {
   commitListeners: readonly CommitListener[];
   logError: (error: unknown, where: string) => void;
   clock: () => Date;
-  targetProblem: OperationContext['targetProblem'];
+  targetProblem: CheckContext['targetProblem'];
 }
 
 export function toAppend(event: NewEvent, time: string): EventToAppend {
@@ -117,6 +117,7 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
     }
     const input = (rawInput ?? {}) as Record<string, unknown>;
     validate(input);
+    await operation.check?.({ principal, targetProblem }, input);
 
     const now = clock();
     const nowIso = now.toISOString();
@@ -129,7 +130,6 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
         if (operation.kind === 'query') throw new Error(`query ${name} tried to emit ${event.type}`);
         events.push(event);
       },
-      targetProblem,
     });
 
     if (operation.kind === 'query') return runQuery(operation, input, context(store, []));

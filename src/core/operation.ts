@@ -40,6 +40,11 @@ export interface OperationContext {
   now: string;
   newId(prefix: string): string;
   emit(event: NewEvent): void;
+}
+
+/** What an operation may ask of the world outside the store, before its transaction (`Operation.check`). */
+export interface CheckContext {
+  principal: Principal;
   /**
    * Why Bistro may not call this URL (outbound safety, DESIGN.md §7), or undefined. Asked when a
    * webhook endpoint is registered; the sender asks again of the address it connects to.
@@ -69,6 +74,11 @@ export interface Operation<I extends TSchema = TSchema, O extends TSchema = TSch
   subjectOf?(input: Static<I>, output: Static<O> | undefined): string | undefined;
   /** Accepts `idempotencyKey`: the same key replays the first answer (IETF Idempotency-Key draft). */
   idempotent?: boolean;
+  /**
+   * Checks of the input that wait on the world (a DNS lookup), run before the transaction opens:
+   * a slow answer must never hold a transaction, which on SQLite every other write queues behind.
+   */
+  check?(context: CheckContext, input: Static<I>): Promise<void>;
   handler(context: OperationContext, input: Static<I>): Promise<Static<O>>;
 }
 

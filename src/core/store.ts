@@ -157,7 +157,7 @@ export interface StoreSession {
   };
   deliveries: {
     insert(deliveries: readonly NewDelivery[]): Promise<void>;
-    /** Endpoints (enabled) with deliveries due at `now` that nobody holds, oldest due first. */
+    /** Enabled endpoints with deliveries due at `now` that nobody holds (at most `limit`). */
     dueEndpoints(now: number, limit: number): Promise<string[]>;
     /** Leases up to `limit` of one endpoint's due, unheld deliveries (PostgreSQL: FOR UPDATE SKIP LOCKED). */
     claim(claim: DeliveryClaim): Promise<ClaimedDelivery[]>;

@@ -50,7 +50,7 @@ export interface FinishedAttempt {
   outcome: AttemptOutcome;
 }
 
-/** A transaction whose events are appended and announced like an operation's (core.write). */
+/** A transaction of the node's own whose events are appended and announced like an operation's. */
 export type SystemWrite = <T>(work: (session: StoreSession, emit: (event: NewEvent) => void) => Promise<T>) => Promise<T>;
 
 export interface WebhookQueue {

@@ -102,6 +102,9 @@ export interface RetryPolicy {
   disableAfterMs: number;
 }
 
+/** DESIGN.md §7: the schedule above, `Retry-After` honoured up to an hour, disabled after five days of failures. */
+export const defaultRetryPolicy: RetryPolicy = { schedule: defaultRetrySchedule, retryAfterCapMs: hour, disableAfterMs: 5 * 24 * hour };
+
 /**
  * When to try again after `attemptsMade` attempts failed, or null when the schedule is spent. Each
  * delay is spread by ±20% so endpoints that failed together do not all come back at once.

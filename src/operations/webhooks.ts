@@ -11,7 +11,7 @@ import { parseCursor } from '../core/cursor.ts';
 import { eventSource } from '../core/invoke.ts';
 import { readEvents } from '../core/feed.ts';
 import { newWebhookSecret } from '../core/ids.ts';
-import { defineOperation, signedIn, type OperationContext } from '../core/operation.ts';
+import { defineOperation, signedIn, type CheckContext, type OperationContext } from '../core/operation.ts';
 import { deliveriesOf, endpointOwner, publicEndpoint } from '../core/webhook-queue.ts';
 import { checkIdCursor, keysetPage } from './keyset-page.ts';
 import { Cursor, Id, Limit, Page, Strict, WebhookDelivery, WebhookEndpoint, WebhookEventTypes, WebhookUrl } from './schemas.ts';
@@ -34,7 +34,9 @@ async function loadOwnEndpoint({ store, principal }: OperationContext, id: strin
   return endpoint;
 }
 
-async function checkUrl(context: OperationContext, url: string): Promise<void> {
+/** Outbound safety at registration: run as the operation's `check`, outside its transaction (it may resolve a name). */
+async function checkUrl(context: CheckContext, { url }: { url?: string | undefined }): Promise<void> {
+  if (url === undefined) return;
   const problem = await context.targetProblem(url);
   if (problem !== undefined) throw invalid('/url', problem);
 }
@@ -54,8 +56,8 @@ export const createWebhook = defineOperation({
   roles: signedIn,
   rest: { method: 'POST', path: '/webhooks', status: 201, location: (endpoint: { id: string }) => `/webhooks/${endpoint.id}` },
   graphql: { field: 'createWebhook', input: { type: 'CreateWebhookInput' } },
+  check: checkUrl,
   async handler(context, { url, types, description = '' }) {
-    await checkUrl(context, url);
     const { principal, store } = context;
     const owned = await store.webhooks.list({ ownerId: principal.id, limit: maxEndpointsPerOwner });
     if (owned.length >= maxEndpointsPerOwner) throw new BistroError('quota_exceeded', `You have ${maxEndpointsPerOwner} webhook endpoints already: delete one first.`);
@@ -129,9 +131,9 @@ export const updateWebhook = defineOperation({
   roles: signedIn,
   rest: { method: 'PATCH', path: '/webhooks/{id}' },
   graphql: { field: 'updateWebhook', input: { type: 'UpdateWebhookInput', beside: ['id'] } },
+  check: checkUrl,
   async handler(context, { id, url, types, description, enabled }) {
     const current = await loadOwnEndpoint(context, id);
-    if (url !== undefined) await checkUrl(context, url);
     const endpoint: StoredEndpoint = {
       ...current,
       url: url ?? current.url,

@@ -93,3 +93,19 @@ test('an endpoint whose deliveries all fail for the configured period is disable
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal(bell.rings.length, rings, 'no attempt after it was disabled');
 });
+
+test('resolving a webhook host never holds a transaction: orders go through while a registration waits on DNS', async (t) => {
+  let answer: (() => void) | undefined;
+  const slow: LookupFunction = ((_hostname, options, callback) => {
+    answer = () => (options.all ? callback(null, [{ address: '93.184.216.34', family: 4 }]) : callback(null, '93.184.216.34', 4));
+  }) as LookupFunction;
+  const node = await startTestNode({}, { lookup: slow });
+  t.after(() => node.close());
+  const guest = await node.guest();
+  const registering = node.request('/webhooks', { token: guest.token, json: { url: 'https://slow-dns.example/bell', types: ['order.ready'] } });
+  await waitFor(() => answer !== undefined);
+  const placed = await node.request('/orders', { token: guest.token, json: { items: [fishAndChipsNoSaltTwoFish] } });
+  assert.equal(placed.status, 201, 'the order is placed while the lookup is still out');
+  answer?.();
+  assert.equal((await registering).status, 201, 'and the registration completes once the name resolves');
+});

@@ -20,6 +20,8 @@ import { webhookHeaders } from './signature.ts';
  */
 export const laneDepth = 4;
 
+const timerMarginMs = 2;
+
 export interface WebhookWorkerOptions {
   sender: ReturnType<typeof createSender>;
   /** Deliveries in flight at once from this node. */
@@ -87,37 +89,32 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
 
   async function pass(): Promise<void> {
     clearTimeout(timer);
-    let claimedAny = false;
     try {
       do {
         again = false;
         let room = laneDepth * concurrency - held;
-        // Started together, so SQLite's group commit pays one COMMIT for the three. Claiming beside
-        // the settling is safe: an ended attempt's delivery stays leased to us until it is settled.
-        const [, queued, claimed] = await Promise.all([
-          settleFinished(),
-          core.webhooks.queueNew(),
+        // Records and new deliveries first, started together (one COMMIT on SQLite), so the claim
+        // that follows sees both: a retry already due, and what was just queued.
+        await Promise.all([settleFinished(), core.webhooks.queueNew()]);
+        const claimed =
           room <= 0
             ? []
-            : core.webhooks.claim(owner, leaseMs, room, (endpointId) => {
+            : await core.webhooks.claim(owner, leaseMs, room, (endpointId) => {
                 const lane = lanes.get(endpointId);
                 const take = Math.max(0, Math.min(room, laneDepth * endpointConcurrency - (lane ? lane.sending + lane.waiting.length : 0)));
                 room -= take;
                 return take;
-              }),
-        ]);
+              });
         if (stopped) await core.webhooks.release(claimed.map(({ id }) => id), owner);
         else admit(claimed);
-        claimedAny ||= claimed.length > 0;
-        // What this pass queued was not there yet for its own claim: claim it in another round.
-        if (queued > 0) again = true;
       } while (again && !stopped);
-      // Busy: attempts in flight wake the next pass. Idle: sleep until the next due time, but if
-      // something is due and nothing was claimed (no room here, or another node holds it), do not
-      // ask again at once.
-      if (claimedAny) return sleep(idleMs);
+      // Sleep until the next due time. Something already due that this pass did not claim waits
+      // for a full lane here to free up (its attempts ending wake us) or for another node's
+      // lease: asking again at once would spin.
       const wait = ((await core.webhooks.nextDue()) ?? Infinity) - core.clock().getTime();
-      sleep(wait <= 0 ? idleMs : wait);
+      // Timers keep their own clock and may fire a millisecond before the wall clock reaches the
+      // due time; the margin keeps that from turning into a miss and a whole idle sleep.
+      sleep(wait <= 0 ? idleMs : wait + timerMarginMs);
     } catch (error) {
       logError(error, 'webhook worker');
       sleep(idleMs);
