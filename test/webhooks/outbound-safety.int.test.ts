@@ -98,7 +98,7 @@ test('resolving a webhook host never holds a transaction: orders go through whil
   let answer: (() => void) | undefined;
   const slow: LookupFunction = ((_hostname, options, callback) => {
     answer = () => (options.all ? callback(null, [{ address: '93.184.216.34', family: 4 }]) : callback(null, '93.184.216.34', 4));
-  }) as LookupFunction;
+  });
   const node = await startTestNode({}, { lookup: slow });
   t.after(() => node.close());
   const guest = await node.guest();
