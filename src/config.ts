@@ -9,6 +9,8 @@ export interface Config {
   host: string;
   /** `sqlite:<file>` or `postgres://…`. @default sqlite:./bistro.db */
   db: string;
+  /** PostgreSQL only: the schema Bistro's tables live in (created if missing). @default public */
+  dbSchema: string | undefined;
   /** `full` survives power loss; `normal` only a process crash. @default full */
   sqliteSynchronous: 'full' | 'normal';
   /** Generated and printed once at start when absent. */
@@ -126,6 +128,7 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     port: integer('PORT', flags.port ?? env['PORT'], 3000, 0, 65535),
     host: flags.host ?? env['HOST'] ?? '127.0.0.1',
     db,
+    dbSchema: env['BISTRO_DB_SCHEMA'] || undefined,
     sqliteSynchronous: oneOf('BISTRO_SQLITE_SYNCHRONOUS', env['BISTRO_SQLITE_SYNCHRONOUS'], ['full', 'normal'], 'full'),
     adminToken: env['BISTRO_ADMIN_TOKEN'] || undefined,
     kitchen: oneOf('BISTRO_KITCHEN', flags.kitchen ?? env['BISTRO_KITCHEN'], ['auto', 'manual'], 'auto'),

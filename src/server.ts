@@ -17,6 +17,7 @@ import { registerSse } from './patterns/sse/sse-routes.ts';
 import { registerWebSocket } from './patterns/websocket/websocket-routes.ts';
 import { checkTarget, createSender } from './patterns/webhooks/sender.ts';
 import { createWebhookWorker, laneDepth } from './patterns/webhooks/webhook-worker.ts';
+import { createPostgresStore } from './store/postgres/postgres-store.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
 export const version = '0.1.0';
@@ -31,7 +32,7 @@ export interface BistroNode {
 
 async function openStore(config: Config): Promise<Store> {
   if (config.db.startsWith('sqlite:')) return createSqliteStore({ file: config.db.slice('sqlite:'.length), synchronous: config.sqliteSynchronous });
-  throw new Error('PostgreSQL support arrives with the scale-out work; use BISTRO_DB=sqlite:<file> for now.');
+  return createPostgresStore({ url: config.db, schema: config.dbSchema });
 }
 
 export interface NodeOverrides {

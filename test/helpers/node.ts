@@ -1,12 +1,11 @@
 /** Starts a real Bistro node on an ephemeral port with its own SQLite file, and small HTTP helpers for tests. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { startNode, type BistroNode, type NodeOverrides } from '../../src/server.ts';
+import { newPlace, testBackend } from './backends.ts';
 
 export interface TestNode extends BistroNode {
-  dir: string;
+  /** Where the node keeps its data: a SQLite file, or a PostgreSQL schema. */
+  place: { file?: string | undefined; schema?: string | undefined };
   /** fetch against this node; `token` becomes a bearer header, a `json` body is sent as JSON. */
   request(path: string, options?: RequestOptions): Promise<TestResponse>;
   guest(table?: number, name?: string): Promise<{ id: string; token: string }>;
@@ -29,11 +28,12 @@ export interface TestResponse {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read whatever shape the route answers
 }
 
+/** A node on the backend of BISTRO_TEST_DB (SQLite unless it says postgres), in a place of its own. */
 export async function startTestNode(env: Record<string, string> = {}, overrides: NodeOverrides = {}): Promise<TestNode> {
-  const dir = mkdtempSync(join(tmpdir(), 'bistro-test-'));
+  const place = newPlace(testBackend());
   const config: Config = loadConfig([], {
     PORT: '0',
-    BISTRO_DB: `sqlite:${join(dir, 'bistro.db')}`,
+    ...place.env,
     BISTRO_ADMIN_TOKEN: 'test-admin-token',
     BISTRO_KITCHEN: 'manual',
     BISTRO_LOG_LEVEL: 'silent',
@@ -62,7 +62,7 @@ export async function startTestNode(env: Record<string, string> = {}, overrides:
 
   return {
     ...node,
-    dir,
+    place: { file: place.file, schema: place.schema },
     request,
     async guest(table = 7, name = 'Ada') {
       const response = await request('/guests', { json: { table, name } });
@@ -76,7 +76,7 @@ export async function startTestNode(env: Record<string, string> = {}, overrides:
     },
     async close() {
       await node.close();
-      rmSync(dir, { recursive: true, force: true });
+      await place.remove();
     },
   };
 }

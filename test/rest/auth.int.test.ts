@@ -2,8 +2,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { postgresUrl } from '../helpers/backends.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 import { assertProblem, placeOrder } from './steps.ts';
 
@@ -93,22 +94,39 @@ test('tokens are stored hashed: no issued token appears anywhere in the database
   const key = await node.request('/keys', { token: node.adminToken, json: { role: 'kitchen', name: 'Cook' } });
   const tokens = [guest.token, key.body.token as string];
 
-  const db = new Database(join(node.dir, 'bistro.db'), { readonly: true, fileMustExist: true });
-  try {
-    const principals = JSON.stringify(db.prepare('select * from principals').all());
-    for (const token of tokens) {
-      assert.ok(!principals.includes(token), 'the token itself is not in principals');
-      assert.ok(principals.includes(createHash('sha256').update(token).digest('hex')), 'its SHA-256 is');
-    }
-    const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[];
-    for (const { name } of tables) {
-      const rows = JSON.stringify(db.prepare(`select * from "${name}"`).all());
-      for (const token of tokens) assert.ok(!rows.includes(token), `no token in ${name}`);
-    }
-  } finally {
-    db.close();
+  const tables = await readAllTables(node);
+  const principals = JSON.stringify(tables.get('principals'));
+  for (const token of tokens) {
+    assert.ok(!principals.includes(token), 'the token itself is not in principals');
+    assert.ok(principals.includes(createHash('sha256').update(token).digest('hex')), 'its SHA-256 is');
+  }
+  for (const [name, rows] of tables) {
+    for (const token of tokens) assert.ok(!JSON.stringify(rows).includes(token), `no token in ${name}`);
   }
 });
+
+/** Every row of every table, read straight from the node's database (SQLite file or PostgreSQL schema). */
+async function readAllTables(testNode: TestNode): Promise<Map<string, unknown[]>> {
+  const tables = new Map<string, unknown[]>();
+  if (testNode.place.file !== undefined) {
+    const db = new Database(testNode.place.file, { readonly: true, fileMustExist: true });
+    try {
+      for (const { name } of db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]) tables.set(name, db.prepare(`select * from "${name}"`).all());
+    } finally {
+      db.close();
+    }
+    return tables;
+  }
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    const names = await client.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1', [testNode.place.schema]);
+    for (const { table_name: name } of names.rows) tables.set(name, (await client.query(`select * from ${testNode.place.schema}."${name}"`)).rows);
+  } finally {
+    await client.end();
+  }
+  return tables;
+}
 
 test('a guest cannot read, change, cancel, list or message another guest’s order, nor learn it exists', async () => {
   const ada = await node.guest(1, 'Ada');
