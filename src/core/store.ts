@@ -105,7 +105,8 @@ export interface StoreSession {
     list(): Promise<MenuItem[]>;
     get(id: string): Promise<MenuItem | undefined>;
     getMany(ids: readonly string[]): Promise<MenuItem[]>;
-    insert(item: MenuItem): Promise<void>;
+    /** False when an item with that id exists (also one a concurrent writer just inserted). */
+    insert(item: MenuItem): Promise<boolean>;
     /** Writes `item` if the stored version is `item.version - 1`; false when it is not. */
     update(item: MenuItem): Promise<boolean>;
     delete(id: string): Promise<boolean>;

@@ -61,9 +61,8 @@ export const createMenuItem = defineOperation({
   subjectOf: ({ id }) => menuSubject(id),
   async handler(context, draft) {
     checkIngredients(draft.ingredients);
-    if (await context.store.menu.get(draft.id)) throw new BistroError('already_exists', `A menu item "${draft.id}" exists already.`);
     const item: MenuItemModel = { ...draft, version: 1, updatedAt: context.now };
-    await context.store.menu.insert(item);
+    if (!(await context.store.menu.insert(item))) throw new BistroError('already_exists', `A menu item "${draft.id}" exists already.`);
     context.emit(menuItemEvent('menu.item.created', item));
     return item;
   },

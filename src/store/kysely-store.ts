@@ -121,7 +121,13 @@ export function createSession(db: Db, options: SessionOptions): StoreSession {
         return (await db.selectFrom('menu_items').selectAll().where('id', 'in', ids).execute()).map(toMenuItem);
       },
       async insert(item) {
-        await db.insertInto('menu_items').values(fromMenuItem(item)).execute();
+        // The database decides, not a read before the write: two creators at once cannot both win.
+        const result = await db
+          .insertInto('menu_items')
+          .values(fromMenuItem(item))
+          .onConflict((conflict) => conflict.column('id').doNothing())
+          .executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
       },
       async update(item) {
         const result = await db

@@ -92,6 +92,14 @@ test('a menu item id is taken once', async () => {
   assert.equal((await node.request('/menu/fish-and-chips')).body.name, 'Fish and chips');
 });
 
+test('five admins creating the same item at once: one 201, four already_exists, one created event', async () => {
+  const answers = await Promise.all(Array.from({ length: 5 }, () => node.request('/menu', { token: node.adminToken, json: { ...pie, id: 'race-pie' } })));
+  assert.deepEqual(answers.map(({ status }) => status).sort(), [201, 409, 409, 409, 409], 'exactly one creator wins, the others are told it exists');
+  for (const answer of answers.filter(({ status }) => status === 409)) assertProblem(answer, 409, 'already_exists');
+  const created = (await readAllEvents(node, undefined, { after: '0' })).filter((event) => event.type === 'menu.item.created' && event.subject === 'menu/race-pie');
+  assert.equal(created.length, 1, 'one menu.item.created event');
+});
+
 test('impossible ingredients are refused with a pointer, and nothing is stored', async () => {
   const outOfBounds = { ...pie, id: 'bad-pie', ingredients: [{ name: 'custard', portions: 3, min: 0, max: 2 }] };
   assertProblem(await node.request('/menu', { token: node.adminToken, json: outOfBounds }), 400, 'validation_failed', '/ingredients/0/portions');
