@@ -9,6 +9,10 @@ export interface Config {
   host: string;
   /** `sqlite:<file>` or `postgres://…`. @default sqlite:./bistro.db */
   db: string;
+  /** The doorbell between nodes: `memory` (one node), or `redis://host:port`. @default memory */
+  bus: string;
+  /** How often a node reads the log's head anyway (catching up when a bell was lost or the bus is away). @default 1000 ms */
+  busCatchUpMs: number;
   /** PostgreSQL only: the schema Bistro's tables live in (created if missing). @default public */
   dbSchema: string | undefined;
   /** `full` survives power loss; `normal` only a process crash. @default full */
@@ -103,6 +107,12 @@ function duration(name: string, value: string | undefined, fallback: number, max
   return durations(name, value, [fallback], max)[0] ?? fallback;
 }
 
+function bus(value: string | undefined): string {
+  if (value === undefined || value === '' || value === 'memory') return 'memory';
+  if (!value.startsWith('redis://') && !value.startsWith('rediss://')) throw new ConfigError(`BISTRO_BUS must be memory or redis://host:port, not "${value}"`);
+  return value;
+}
+
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined || value === '') return fallback;
   if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, not "${value}"`);
@@ -129,6 +139,8 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     host: flags.host ?? env['HOST'] ?? '127.0.0.1',
     db,
     dbSchema: env['BISTRO_DB_SCHEMA'] || undefined,
+    bus: bus(env['BISTRO_BUS']),
+    busCatchUpMs: integer('BISTRO_BUS_CATCH_UP_MS', env['BISTRO_BUS_CATCH_UP_MS'], 1000, 10, 600_000),
     sqliteSynchronous: oneOf('BISTRO_SQLITE_SYNCHRONOUS', env['BISTRO_SQLITE_SYNCHRONOUS'], ['full', 'normal'], 'full'),
     adminToken: env['BISTRO_ADMIN_TOKEN'] || undefined,
     kitchen: oneOf('BISTRO_KITCHEN', flags.kitchen ?? env['BISTRO_KITCHEN'], ['auto', 'manual'], 'auto'),

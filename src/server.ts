@@ -17,6 +17,8 @@ import { registerSse } from './patterns/sse/sse-routes.ts';
 import { registerWebSocket } from './patterns/websocket/websocket-routes.ts';
 import { checkTarget, createSender } from './patterns/webhooks/sender.ts';
 import { createWebhookWorker, laneDepth } from './patterns/webhooks/webhook-worker.ts';
+import { createRedisBus } from './bus/redis-bus.ts';
+import { noBus, type Bus } from './core/bus.ts';
 import { createPostgresStore } from './store/postgres/postgres-store.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
@@ -33,6 +35,11 @@ export interface BistroNode {
 async function openStore(config: Config): Promise<Store> {
   if (config.db.startsWith('sqlite:')) return createSqliteStore({ file: config.db.slice('sqlite:'.length), synchronous: config.sqliteSynchronous });
   return createPostgresStore({ url: config.db, schema: config.dbSchema });
+}
+
+async function openBus(config: Config, logError: (error: unknown, where: string) => void): Promise<Bus> {
+  if (config.bus === 'memory') return noBus;
+  return createRedisBus({ url: config.bus, deployment: `${config.db}#${config.dbSchema ?? 'public'}`, logError });
 }
 
 export interface NodeOverrides {
@@ -52,6 +59,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const store = overrides.store ?? (await openStore(config));
   // The logger lives with the HTTP host, which needs the core first; failures before it exists go to stderr.
   const logSink: { app?: FastifyInstance } = {};
+  const logError = (error: unknown, where: string) => (logSink.app ? logSink.app.log.error({ err: error }, where) : console.error(where, error));
+  const bus = await openBus(config, logError);
   const core = createCore({
     store,
     operations,
@@ -60,7 +69,9 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     retryPolicy: { schedule: config.webhookRetrySchedule, retryAfterCapMs: config.webhookRetryAfterCapMs, disableAfterMs: config.webhookDisableAfterMs },
     targetProblem: (url) => checkTarget(url, { allowPrivate: config.webhookAllowPrivate, lookup: overrides.lookup }),
     ...(overrides.clock ? { clock: overrides.clock } : {}),
-    logError: (error, where) => (logSink.app ? logSink.app.log.error({ err: error }, where) : console.error(where, error)),
+    logError,
+    bus,
+    catchUpMs: config.busCatchUpMs,
   });
   await core.start();
   await seedMenuOnce(store, core.invoke, core.clock);
@@ -110,6 +121,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       await bells.stop();
       await sender.close();
       await app.close();
+      await bus.close();
       await store.close();
     },
   };

@@ -15,6 +15,7 @@ import type { NewEvent } from '../domain/events.ts';
 import { defaultRetryPolicy, type RetryPolicy } from '../domain/webhook.ts';
 import { addressProblem, literalAddress, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';
 import { createWebhookQueue, type SystemWrite, type WebhookQueue } from './webhook-queue.ts';
+import { noBus, type Bus } from './bus.ts';
 
 // What patterns may use, from the core and the domain.
 export type { AnswerCache, AnswerSlot } from './answer-cache.ts';
@@ -76,6 +77,10 @@ export interface CoreOptions {
   retryPolicy?: RetryPolicy;
   /** Why a webhook URL may not be called. @default refuses non-HTTP URLs and private address literals (no DNS) */
   targetProblem?: (url: string) => Promise<string | undefined>;
+  /** The doorbell to the other nodes sharing the store. @default none: one node alone */
+  bus?: Bus;
+  /** How often the log's head is read anyway, so a lost bell (or a bus that is away) delays an event at most this long. @default 1000 ms */
+  catchUpMs?: number;
 }
 
 /** Checks what can be checked without DNS; the node passes a resolving check (patterns/webhooks). */
@@ -97,12 +102,21 @@ export function createCore({
   keepEvents = 0,
   retryPolicy = defaultRetryPolicy,
   targetProblem = literalTargetProblem,
+  bus = noBus,
+  catchUpMs = 1000,
 }: CoreOptions): Core {
   const catalogue = createCatalogue(operations);
   const feed = createFeed({ store, logError });
   // The feed listens first, so every other listener can rely on the feed already knowing the commit.
   const commitListeners: CommitListener[] = [(events) => feed.publish(events)];
   if (keepEvents > 0) commitListeners.push(pruneAfterCommits(store, keepEvents, logError));
+  // Other nodes hear of this node's commits by the bell, and this node of theirs.
+  commitListeners.push((events) => {
+    const last = events.at(-1);
+    if (last) bus.announce(Number(last.event.sequence));
+  });
+  bus.onRing((sequence) => feed.ring(sequence));
+  let catchUp: NodeJS.Timeout | undefined;
   const invoke = createInvoker({ store, catalogue, commitListeners, logError, clock, targetProblem });
   // The node's own transactions (disabling a failing endpoint): events appended and announced like an operation's.
   const write: SystemWrite = async (work) => {
@@ -141,8 +155,16 @@ export function createCore({
       revokeListeners.add(listener);
       return () => revokeListeners.delete(listener);
     },
-    start: () => feed.start(),
-    stop: () => feed.close(),
+    async start() {
+      await feed.start();
+      catchUp = setInterval(() => {
+        store.events.lastSequence().then((sequence) => feed.ring(sequence), (error: unknown) => logError(error, 'catching up with the log'));
+      }, catchUpMs).unref();
+    },
+    stop() {
+      clearInterval(catchUp);
+      feed.close();
+    },
     checkReady: () => store.ping(),
     clock,
     webhooks: createWebhookQueue({ store, feed, policy: retryPolicy, clock, write, logError }),

@@ -1,7 +1,10 @@
 /** Starts a real Bistro node on an ephemeral port with its own SQLite file, and small HTTP helpers for tests. */
 import { loadConfig, type Config } from '../../src/config.ts';
 import { startNode, type BistroNode, type NodeOverrides } from '../../src/server.ts';
-import { newPlace, testBackend } from './backends.ts';
+import { newPlace, testBackend, type BackendPlace } from './backends.ts';
+
+/** A place several test nodes share (a cluster on one database). */
+export type SharedPlace = BackendPlace & { file?: string; schema?: string };
 
 export interface TestNode extends BistroNode {
   /** Where the node keeps its data: a SQLite file, or a PostgreSQL schema. */
@@ -29,8 +32,8 @@ export interface TestResponse {
 }
 
 /** A node on the backend of BISTRO_TEST_DB (SQLite unless it says postgres), in a place of its own. */
-export async function startTestNode(env: Record<string, string> = {}, overrides: NodeOverrides = {}): Promise<TestNode> {
-  const place = newPlace(testBackend());
+export async function startTestNode(env: Record<string, string> = {}, overrides: NodeOverrides = {}, shared?: SharedPlace): Promise<TestNode> {
+  const place = shared ?? newPlace(testBackend());
   const config: Config = loadConfig([], {
     PORT: '0',
     ...place.env,
@@ -76,7 +79,8 @@ export async function startTestNode(env: Record<string, string> = {}, overrides:
     },
     async close() {
       await node.close();
-      await place.remove();
+      // A shared place belongs to the cluster, which removes it once every node is gone.
+      if (!shared) await place.remove();
     },
   };
 }
