@@ -117,3 +117,32 @@ test('without a bus, the catch-up timer alone brings a change on one node to a p
   const events = await polled;
   assert.equal(events.find((event) => event.type === 'menu.item.updated')?.data && (events.find((event) => event.type === 'menu.item.updated')?.data as { priceCents: number }).priceCents, 999, 'the poll on the other node saw the change');
 });
+
+test('a key revoked on node 2 closes its WebSocket on node 1 and stops working on node 3', { skip }, async () => {
+  const created = await node(1).request('/keys', { token: node(1).adminToken, json: { role: 'waiter', name: 'Leaving soon' } });
+  const socket = await openRpcSocket(node(0), created.body.token);
+  await socket.call('events.subscribe', { after: await cursorOf(node(0)) });
+  assert.equal((await node(2).request('/orders', { token: created.body.token })).status, 200, 'the key works everywhere at first');
+  assert.equal((await node(1).request(`/keys/${created.body.id}`, { method: 'DELETE', token: node(1).adminToken })).status, 204, 'revoked on node 2');
+  const closed = await socket.closed;
+  assert.equal(closed.code, 4401, 'the socket on node 1 is closed as revoked');
+  assert.equal((await node(2).request('/orders', { token: created.body.token })).status, 401, 'and node 3 refuses the key');
+});
+
+test('the auto kitchen on three nodes moves each order once per step', { skip }, async (t) => {
+  const busy = await startCluster(3, { BISTRO_BUS: redisUrl, BISTRO_KITCHEN: 'auto', BISTRO_KITCHEN_PACE_MS: '100' });
+  t.after(() => busy.close());
+  const [first, second] = busy.nodes as [TestNode, TestNode];
+  const guest = await first.guest();
+  const placed = await Promise.all(Array.from({ length: 6 }, () => first.request('/orders', { token: guest.token, json: { items: [fishAndChipsNoSaltTwoFish] } })));
+  const ids = placed.map(({ body }) => body.id as string);
+  await waitFor(async () => {
+    const listed = await second.request('/orders?limit=100', { token: guest.token });
+    return listed.body.items.every((order: { status: string }) => order.status === 'served') && listed.body.items.length === 6;
+  }, 15_000);
+  const events = await longPollEvents(second, second.adminToken, '0', (seen) => seen.filter((event) => event.type === 'order.served').length >= 6, { wait: 1, limit: 500 });
+  for (const id of ids) {
+    const steps = events.filter((event) => event.subject === `orders/${id}`).map((event) => event.type);
+    assert.deepEqual(steps, ['order.placed', 'order.accepted', 'order.preparing', 'order.ready', 'order.served'], `order ${id} moved once per step`);
+  }
+});
