@@ -20,6 +20,8 @@ export interface Answer {
   /** Answer with this many bytes of filler, written in 64 KiB chunks. */
   bytes?: number;
   hang?: boolean;
+  /** Answer only after this long (a slow receiver). */
+  delayMs?: number;
 }
 
 export interface BellReceiver {
@@ -27,6 +29,8 @@ export interface BellReceiver {
   rings: Ring[];
   /** Answers the next rings (to `path`, or any path) in this order; afterwards 200. */
   script(answers: Answer[], path?: string): void;
+  /** How to answer rings to `path` once its script is spent (instead of 200 at once). */
+  always(answer: Answer, path: string): void;
   /** The rings verified with the `standardwebhooks` library under `secret`, parsed. */
   verified(secret: string, path?: string): { id: string; event: any }[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- CloudEvents of every type
   close(): Promise<void>;
@@ -35,6 +39,7 @@ export interface BellReceiver {
 export async function startBellReceiver(): Promise<BellReceiver> {
   const rings: Ring[] = [];
   const scripts = new Map<string, Answer[]>();
+  const defaults = new Map<string, Answer>();
   const hanging = new Set<ServerResponse>();
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -42,9 +47,17 @@ export async function startBellReceiver(): Promise<BellReceiver> {
     request.on('end', () => {
       const path = request.url ?? '/';
       rings.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: performance.now(), path });
-      const answer = scripts.get(path)?.shift() ?? scripts.get('*')?.shift() ?? {};
+      const answer = scripts.get(path)?.shift() ?? scripts.get('*')?.shift() ?? defaults.get(path) ?? {};
       if (answer.hang) {
         hanging.add(response);
+        return;
+      }
+      if (answer.delayMs !== undefined) {
+        hanging.add(response);
+        setTimeout(() => {
+          hanging.delete(response);
+          if (!response.destroyed) response.writeHead(answer.status ?? 200).end(answer.body ?? 'ok');
+        }, answer.delayMs);
         return;
       }
       response.writeHead(answer.status ?? 200, { 'content-type': 'text/plain', ...answer.headers });
@@ -73,6 +86,9 @@ export async function startBellReceiver(): Promise<BellReceiver> {
     rings,
     script(answers, path = '*') {
       scripts.set(path, [...answers]);
+    },
+    always(answer, path) {
+      defaults.set(path, answer);
     },
     verified(secret, path) {
       const webhook = new Webhook(secret);
