@@ -31,6 +31,8 @@ export function toProblem(error: BistroError, instance?: string): Problem {
 /** `instance` is the request's URL unless given: a route whose URL may carry a token names its path alone. */
 export function sendProblem(reply: FastifyReply, error: BistroError, instance = reply.request.url): FastifyReply {
   challengeIfUnauthorized(reply, error);
+  // Unavailable is for now: say when to come back.
+  if (error.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
   return reply
     .code(error.status)
     .header('content-type', 'application/problem+json; charset=utf-8')

@@ -10,6 +10,7 @@
  */
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { BistroError } from '../../domain/errors.ts';
 import type { Store } from '../../core/store.ts';
 import { createSession, type SessionOptions } from '../kysely-store.ts';
 import { migrationProvider } from '../migrations.ts';
@@ -17,6 +18,55 @@ import type { Database as Schema } from '../schema.ts';
 
 /** Any fixed number: the one advisory lock every appender takes. */
 const eventLogLock = 8_675_309;
+
+/** Errors that mean the database is away (refused, restarting, connection lost), not that a query is wrong. */
+function databaseAway(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  if (code !== undefined && (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08'))) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message ?? '');
+}
+
+function away(error: unknown): unknown {
+  return databaseAway(error) ? new BistroError('unavailable', 'The database does not answer; try again shortly.') : error;
+}
+
+/**
+ * The pool as Kysely sees it, with "the database is away" turned into the catalogue's
+ * `unavailable` (503 with Retry-After), so a restart of PostgreSQL fails requests fast and
+ * plainly, and the pool reconnects by itself once it is back.
+ */
+function answeringPool(pool: pg.Pool) {
+  const prepared = new WeakSet<pg.PoolClient>();
+  return {
+    async connect() {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw away(error);
+      }
+      // Pooled clients come back: each is prepared once.
+      if (!prepared.has(client)) {
+        prepared.add(client);
+        // A checked-out client whose server goes away emits 'error' (its query rejects as well);
+        // unheard, that event would end the process.
+        client.on('error', () => {});
+        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+        Object.assign(client, {
+          query: async (...args: unknown[]) => {
+            try {
+              return await query(...args);
+            } catch (error) {
+              throw away(error);
+            }
+          },
+        });
+      }
+      return client;
+    },
+    end: () => pool.end(),
+  };
+}
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database`. */
@@ -40,7 +90,7 @@ export async function createPostgresStore({ url, schema, connections = 10 }: Pos
   });
   // An idle client losing its server (a restart) must not crash the node; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: answeringPool(pool) }) });
   try {
     if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     // The migrator's own tables live beside Bistro's: it looks in `public` unless told.
