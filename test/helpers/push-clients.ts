@@ -47,7 +47,7 @@ export interface RpcSocket {
 }
 
 /** A `/ws` JSON-RPC client; `token` travels as the `token` query parameter, as from a browser. */
-export async function openRpcSocket(node: TestNode, token?: string): Promise<RpcSocket> {
+export async function openRpcSocket(node: Pick<TestNode, 'url'>, token?: string): Promise<RpcSocket> {
   const url = `${node.url.replace('http', 'ws')}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
   const socket = new WebSocket(url);
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -119,7 +119,7 @@ export async function sseEvents(node: TestNode, token: string | undefined, lastE
 
 /** A GraphQL subscription through the `graphql-ws` client; each `next` payload's data is handed to `pick`. */
 export async function graphqlEvents(
-  node: TestNode,
+  node: Pick<TestNode, 'url'>,
   token: string | undefined,
   query: string,
   variables: Record<string, unknown>,
