@@ -3,6 +3,8 @@ import type { BenchResult, Side } from './harness.ts';
 import type { Pinning } from './processes.ts';
 import { pushMarkdown } from './push-report.ts';
 import type { PushResult } from './push-harness.ts';
+import type { ScaleResult } from './scale-bench.ts';
+import { scaleMarkdown } from './scale-report.ts';
 import type { WebhookResult } from './webhook-bench.ts';
 import { webhookMarkdown } from './webhook-report.ts';
 
@@ -18,6 +20,8 @@ export interface BenchReport {
   push: PushResult[];
   /** Webhook benchmarks (bench/webhook-bench.ts). */
   webhooks: WebhookResult[];
+  /** Scale-out benchmarks on PostgreSQL and Redis (bench/scale-bench.ts). */
+  scale: ScaleResult[];
 }
 
 const number = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -91,5 +95,6 @@ export function toMarkdown(report: BenchReport): string {
   }
   if (report.push.length > 0) lines.push('', ...pushMarkdown(report.push));
   if (report.webhooks.length > 0) lines.push('', ...webhookMarkdown(report.webhooks));
+  if (report.scale.length > 0) lines.push('', ...scaleMarkdown(report.scale));
   return `${lines.join('\n')}\n`;
 }

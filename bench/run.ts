@@ -3,7 +3,7 @@
  * latest.json and latest.md. Settings: BENCH_SECONDS (5), BENCH_ROUNDS (5), BENCH_WARMUP_SECONDS (2),
  * BENCH_QUICK=1 (1 s × 1 round, no warm-up), BENCH_ONLY=name,… , BENCH_RESULTS_DIR, BENCH_PROFILE_DIR,
  * BENCH_CONNECTIONS (replaces every push benchmark's connection count). Exits 1 when a webhook
- * benchmark's receiver counted a delivery lost or duplicated.
+ * benchmark's receiver counted a delivery lost or duplicated, or a scale benchmark an event.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,8 +16,18 @@ import { runDeliveryBenchmark } from './push-delivery.ts';
 import { PushClients } from './push-harness.ts';
 import { runMemoryBenchmark } from './push-memory.ts';
 import { toMarkdown, type BenchReport } from './report.ts';
-import { benchmarks as allBenchmarks, pushBenchmarks as allPushBenchmarks, webhookBenchmarks as allWebhookBenchmarks, type Benchmark, type PushBenchmark, type WebhookBenchmark } from './suites.ts';
+import {
+  benchmarks as allBenchmarks,
+  pushBenchmarks as allPushBenchmarks,
+  scaleBenchmarks as allScaleBenchmarks,
+  webhookBenchmarks as allWebhookBenchmarks,
+  type Benchmark,
+  type PushBenchmark,
+  type ScaleBenchmark,
+  type WebhookBenchmark,
+} from './suites.ts';
 import { runWebhookBenchmark, WebhookReceiver } from './webhook-bench.ts';
+import { runScaleBenchmark } from './scale-bench.ts';
 
 export interface RunOptions {
   seconds: number;
@@ -53,13 +63,13 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): RunOptions
   };
 }
 
-function selected(only: string[] | null): { http: Benchmark[]; push: PushBenchmark[]; webhooks: WebhookBenchmark[] } {
-  if (only === null) return { http: allBenchmarks, push: allPushBenchmarks, webhooks: allWebhookBenchmarks };
+function selected(only: string[] | null): { http: Benchmark[]; push: PushBenchmark[]; webhooks: WebhookBenchmark[]; scale: ScaleBenchmark[] } {
+  if (only === null) return { http: allBenchmarks, push: allPushBenchmarks, webhooks: allWebhookBenchmarks, scale: allScaleBenchmarks };
   const matches = (benchmark: string, name: string) => benchmark === name || benchmark.startsWith(`${name}.`);
   const chosen = <T extends { name: string }>(list: T[]) => list.filter((benchmark) => only.some((name) => matches(benchmark.name, name)));
-  const choice = { http: chosen(allBenchmarks), push: chosen(allPushBenchmarks), webhooks: chosen(allWebhookBenchmarks) };
-  if (choice.http.length + choice.push.length + choice.webhooks.length === 0) {
-    const names = [...allBenchmarks, ...allPushBenchmarks, ...allWebhookBenchmarks].map((benchmark) => benchmark.name);
+  const choice = { http: chosen(allBenchmarks), push: chosen(allPushBenchmarks), webhooks: chosen(allWebhookBenchmarks), scale: chosen(allScaleBenchmarks) };
+  if (choice.http.length + choice.push.length + choice.webhooks.length + choice.scale.length === 0) {
+    const names = [...allBenchmarks, ...allPushBenchmarks, ...allWebhookBenchmarks, ...allScaleBenchmarks].map((benchmark) => benchmark.name);
     throw new Error(`BENCH_ONLY=${only.join(',')} matches none of: ${names.join(', ')}`);
   }
   return choice;
@@ -115,6 +125,11 @@ export async function runBench(options: RunOptions): Promise<{ report: BenchRepo
       await receiver.close();
     }
   }
+  const scaleResults = [];
+  for (const benchmark of benchmarks.scale) {
+    options.log(`${benchmark.name}: ${benchmark.title}`);
+    scaleResults.push(await runScaleBenchmark(benchmark, options));
+  }
   const report: BenchReport = {
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -125,6 +140,7 @@ export async function runBench(options: RunOptions): Promise<{ report: BenchRepo
     benchmarks: results,
     push: pushResults,
     webhooks: webhookResults,
+    scale: scaleResults,
   };
   mkdirSync(options.resultsDir, { recursive: true });
   const json = `${JSON.stringify(report, null, 2)}\n`;
@@ -141,9 +157,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ({ report, markdown, jsonFile }) => {
       process.stdout.write(`\n${markdown}\nresults: ${jsonFile}\n`);
       // A webhook lost or sent twice is a bug, not a slow figure: the run fails.
-      const broken = report.webhooks.filter((result) => result.lost + result.duplicated > 0);
+      const broken = [...report.webhooks, ...report.scale].filter((result) => result.lost + result.duplicated > 0);
       if (broken.length > 0) {
-        console.error(`deliveries lost or duplicated in ${broken.map((result) => result.name).join(', ')}`);
+        console.error(`deliveries or events lost or duplicated in ${broken.map((result) => result.name).join(', ')}`);
         process.exitCode = 1;
       }
     },

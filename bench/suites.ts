@@ -320,3 +320,44 @@ export const webhookBenchmarks: WebhookBenchmark[] = [
     note: 'as webhooks.latency, on a node whose second endpoint takes the same events and never answers (2 s timeout, retried); baseline: a node without it',
   },
 ];
+
+/**
+ * Scale-out benchmarks (bench/scale-bench.ts), on PostgreSQL (and Redis for `notify`); each node
+ * gets a fresh schema, dropped after.
+ * `write`: POST /orders by autocannon on one node, against a plain insert loop of the same rows
+ * (bench/scale-insert-loop.ts) without the advisory lock that keeps sequences in commit order.
+ * `notify`: two nodes on one schema rung by Redis (the catch-up timer at 60 s, so only the bell is
+ * prompt); orders placed on A at a steady rate, timed from each 201 to its frame on a socket held on
+ * B (bench/scale-notify-client.ts), against a raw ioredis publish → subscribe hop between processes
+ * pinned like A and B (bench/scale-redis-peer.ts).
+ */
+export interface ScaleBenchmark {
+  name: string;
+  title: string;
+  measure: 'write' | 'notify';
+  /** write: load-generator connections and insert-loop workers (Bistro's pool is 10). */
+  connections?: number;
+  /** notify: orders (and baseline messages) per second. */
+  ratePerSecond?: number;
+  /** notify: Bistro's p99 may exceed the raw hop's p99 by at most this many ms. */
+  goal?: { maxP99OverBaselineMs: number };
+  note?: string;
+}
+
+export const scaleBenchmarks: ScaleBenchmark[] = [
+  {
+    name: 'scale.write',
+    title: 'POST /orders on PostgreSQL (commit-order sequences)',
+    measure: 'write',
+    connections: 10,
+    note: 'one node, pool of 10, synchronous_commit as the server has it; the baseline takes no advisory lock and has no HTTP, auth or menu reads',
+  },
+  {
+    name: 'scale.notify',
+    title: 'cross-node notification: 201 on A → /ws frame on B',
+    measure: 'notify',
+    ratePerSecond: 50,
+    goal: { maxP99OverBaselineMs: 10 },
+    note: 'two nodes on one schema, BISTRO_BUS=redis, BISTRO_BUS_CATCH_UP_MS=60000; POST /orders as a guest on A at 50/s, the same guest subscribed on B (order.placed)',
+  },
+];

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { optionsFromEnv, runBench } from '../../bench/run.ts';
 import type { BenchReport } from '../../bench/report.ts';
+import pg from 'pg';
+import { scalePostgresUrl } from '../../bench/scale-bench.ts';
+import { clusterSkipReason } from '../helpers/cluster.ts';
 
 test('one bench round against Bistro, a bare Fastify route and the node:http mirror yields req/s, latency and a ratio for each', async () => {
   const resultsDir = mkdtempSync(join(tmpdir(), 'bistro-bench-smoke-'));
@@ -135,6 +138,40 @@ test('the webhook benchmarks run at a tiny size: deliveries/s against the undici
     const dead = report.webhooks.find((result) => result.name === 'webhooks.dead-endpoint');
     assert.ok((dead?.subject.median['hung'] ?? 0) > 0, 'the dead endpoint was called and left hanging');
     assert.match(markdown, /## Webhooks[\s\S]*\| webhook deliveries\/s to one endpoint/, 'the webhook table names each benchmark');
+  } finally {
+    rmSync(resultsDir, { recursive: true, force: true });
+  }
+});
+
+test('the scale benchmarks run at a tiny size: orders/s on PostgreSQL against the insert loop, cross-node latency against raw Redis, none lost or duplicated', async (t) => {
+  const reason = await clusterSkipReason();
+  if (reason) return void t.skip(reason);
+  const resultsDir = mkdtempSync(join(tmpdir(), 'bistro-bench-smoke-'));
+  try {
+    // 0.4 s: 20 orders a notify round.
+    const { report, markdown } = await runBench({ ...optionsFromEnv({}), seconds: 0.4, rounds: 1, warmupSeconds: 0, only: ['scale'], resultsDir, log: () => {} });
+    assert.deepEqual(report.scale.map((result) => result.name), ['scale.write', 'scale.notify'], 'BENCH_ONLY=scale runs the two, in the order of suites.ts');
+    for (const result of report.scale) {
+      assert.equal(result.lost, 0, `${result.name}: no event lost`);
+      assert.equal(result.duplicated, 0, `${result.name}: no event duplicated`);
+      assert.equal(result.failures, 0, `${result.name}: every order placed, no baseline error`);
+      const figure = result.measure === 'write' ? 'ordersPerSecond' : 'p99Ms';
+      for (const side of [result.subject, result.baseline.side]) {
+        assert.equal(side.rounds.length, 1, `${result.name}: one round per side`);
+        assert.ok((side.median[figure] ?? 0) > 0, `${result.name}: ${figure} was measured`);
+      }
+      assert.equal(typeof result.comparison.value, 'number', `${result.name}: compared with its baseline`);
+    }
+    assert.equal(report.scale[1]?.goals.length, 1, 'the notify goal was judged');
+    assert.match(markdown, /## Scale-out[\s\S]*\| POST \/orders on PostgreSQL/, 'the scale table names each benchmark');
+    const client = new pg.Client({ connectionString: scalePostgresUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`select nspname from pg_namespace where nspname like 'bench\\_%'`);
+      assert.deepEqual(rows, [], 'every schema the bench made was dropped');
+    } finally {
+      await client.end();
+    }
   } finally {
     rmSync(resultsDir, { recursive: true, force: true });
   }
