@@ -16,7 +16,7 @@ import { createSession, type SessionOptions } from '../kysely-store.ts';
 import { migrationProvider } from '../migrations.ts';
 import type { Database as Schema } from '../schema.ts';
 
-/** Any fixed number: the one advisory lock every appender takes. */
+/** The advisory lock's first key, any fixed number; the second is the schema's, so each deployment (and each test node) has its own log lock. */
 const eventLogLock = 8_675_309;
 
 /** Errors that mean the database is away (refused, restarting, connection lost), not that a query is wrong. */
@@ -103,7 +103,7 @@ export async function createPostgresStore({ url, schema, connections = 10 }: Pos
 
   const options: SessionOptions = {
     lockEventLog: async (trx) => {
-      await sql`select pg_advisory_xact_lock(${eventLogLock})`.execute(trx);
+      await sql`select pg_advisory_xact_lock(${eventLogLock}, hashtext(current_schema()))`.execute(trx);
     },
     skipLocked: true,
   };
