@@ -1,4 +1,9 @@
 /** Table types for the query layer (Kysely), shared by the SQLite and PostgreSQL stores. */
+import type { Kysely, Transaction } from 'kysely';
+
+/** What every repository queries: the connection itself, or the transaction a session runs in. */
+export type Db = Kysely<Database> | Transaction<Database>;
+
 export interface Database {
   menu_items: {
     id: string;

@@ -4,13 +4,11 @@
  * (its worker died) makes the row claimable again. On PostgreSQL the claim locks the rows it takes
  * with FOR UPDATE SKIP LOCKED, so workers on several nodes never take the same row or wait on each other.
  */
-import type { Kysely, Transaction } from 'kysely';
 import type { EventType } from '../domain/events.ts';
 import type { DeliveryAttempt, DeliveryStatus, StoredEndpoint, WebhookDelivery } from '../domain/webhook.ts';
 import type { DeliverySettlement, StoreSession } from '../core/store.ts';
-import type { Database } from './schema.ts';
+import type { Database, Db } from './schema.ts';
 
-type Db = Kysely<Database> | Transaction<Database>;
 type EndpointRow = Database['webhook_endpoints'];
 
 export interface QueueOptions {
