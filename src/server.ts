@@ -71,7 +71,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     ...(overrides.clock ? { clock: overrides.clock } : {}),
     logError,
     bus,
-    catchUpMs: config.busCatchUpMs,
+    // SQLite is one node's file: nobody else writes its log, so there is nothing to catch up with.
+    catchUpMs: config.db.startsWith('sqlite:') ? 0 : config.busCatchUpMs,
   });
   await core.start();
   await seedMenuOnce(store, core.invoke, core.clock);

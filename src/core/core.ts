@@ -79,7 +79,10 @@ export interface CoreOptions {
   targetProblem?: (url: string) => Promise<string | undefined>;
   /** The doorbell to the other nodes sharing the store. @default none: one node alone */
   bus?: Bus;
-  /** How often the log's head is read anyway, so a lost bell (or a bus that is away) delays an event at most this long. @default 1000 ms */
+  /**
+   * How often the log's head is read anyway, so a lost bell (or a bus that is away) delays an
+   * event at most this long. Only where other nodes write the same log. @default 0 — off: one node alone
+   */
   catchUpMs?: number;
 }
 
@@ -103,7 +106,7 @@ export function createCore({
   retryPolicy = defaultRetryPolicy,
   targetProblem = literalTargetProblem,
   bus = noBus,
-  catchUpMs = 1000,
+  catchUpMs = 0,
 }: CoreOptions): Core {
   const catalogue = createCatalogue(operations);
   const feed = createFeed({ store, logError });
@@ -117,6 +120,7 @@ export function createCore({
   });
   bus.onRing((sequence) => feed.ring(sequence));
   let catchUp: NodeJS.Timeout | undefined;
+  let stopped = false;
   const invoke = createInvoker({ store, catalogue, commitListeners, logError, clock, targetProblem });
   // The node's own transactions (disabling a failing endpoint): events appended and announced like an operation's.
   const write: SystemWrite = async (work) => {
@@ -157,11 +161,18 @@ export function createCore({
     },
     async start() {
       await feed.start();
-      catchUp = setInterval(() => {
-        store.events.lastSequence().then((sequence) => feed.ring(sequence), (error: unknown) => logError(error, 'catching up with the log'));
-      }, catchUpMs).unref();
+      if (catchUpMs > 0) {
+        catchUp = setInterval(() => {
+          store.events.lastSequence().then(
+            (sequence) => feed.ring(sequence),
+            // A read still out when the node stopped (and closed its store) is no news.
+            (error: unknown) => stopped || logError(error, 'catching up with the log'),
+          );
+        }, catchUpMs).unref();
+      }
     },
     stop() {
+      stopped = true;
       clearInterval(catchUp);
       feed.close();
     },
