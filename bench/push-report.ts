@@ -1,16 +1,8 @@
 /** The push benchmarks' part of latest.md: one row per baseline, figures as medians with the range over rounds. */
 import type { PushComparison, PushResult, PushSide } from './push-harness.ts';
+import { figure, ms, whole } from './report-format.ts';
 
-const whole = (value: number) => Math.round(value).toLocaleString('en-US');
-const ms = (value: number) => (value >= 10 ? value.toFixed(1) : value.toFixed(2));
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
-
-function figure(side: PushSide, name: string, format: (value: number) => string): string {
-  const value = side.median[name];
-  const range = side.range[name];
-  if (typeof value !== 'number') return '?';
-  return range && range[0] !== range[1] ? `${format(value)} (${format(range[0])}–${format(range[1])})` : format(value);
-}
 
 function sideCell(result: PushResult, side: PushSide): string {
   if (result.measure === 'memory') return `${figure(side, 'rssBytesPerConnection', kib)} KiB RSS, ${figure(side, 'heapBytesPerConnection', kib)} KiB heap`;

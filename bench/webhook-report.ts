@@ -1,17 +1,8 @@
 /** The webhook benchmarks' part of latest.md: figures as medians with the range over rounds. */
 import type { PushSide } from './push-harness.ts';
 import type { WebhookResult } from './webhook-bench.ts';
+import { figure, ms, share, whole } from './report-format.ts';
 
-const whole = (value: number) => Math.round(value).toLocaleString('en-US');
-const ms = (value: number) => (Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2));
-const share = (value: number) => `${Math.round(value * 100)}%`;
-
-function figure(side: PushSide, name: string, format: (value: number) => string): string {
-  const value = side.median[name];
-  const range = side.range[name];
-  if (typeof value !== 'number') return '?';
-  return range && range[0] !== range[1] ? `${format(value)} (${format(range[0])}–${format(range[1])})` : format(value);
-}
 
 function sideCell(result: WebhookResult, side: PushSide): string {
   if (result.measure === 'throughput') return `${figure(side, 'deliveriesPerSecond', whole)} deliveries/s`;

@@ -7,28 +7,20 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServeProcess, type ServeProcess } from '../helpers/serve-process.ts';
+import { callServe, startServeProcess, type ServeProcess } from '../helpers/serve-process.ts';
 
 const adminToken = 'crash-test-admin-token';
 const acknowledgedTarget = 50;
 // 50 is not a multiple of 7, so the kill lands while the rest of the last batch is in flight.
 const concurrency = 7;
 
-async function call(base: string, path: string, init: { token?: string; json?: unknown; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...init.headers };
-  if (init.token) headers['authorization'] = `Bearer ${init.token}`;
-  if (init.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(base + path, { method: init.json === undefined ? 'GET' : 'POST', headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
-}
 
 /** The whole log as the admin sees it, page by page. */
 async function readLog(base: string) {
   const events = [];
   let after = '0';
   for (;;) {
-    const page = await call(base, `/events?after=${after}&limit=500`, { token: adminToken });
+    const page = await callServe(base, `/events?after=${after}&limit=500`, { token: adminToken });
     assert.equal(page.status, 200);
     if (page.body.items.length === 0) return events;
     events.push(...page.body.items);
@@ -41,7 +33,7 @@ async function readOrders(base: string) {
   const orders = [];
   let cursor = '';
   for (;;) {
-    const page = await call(base, `/orders?limit=100${cursor && `&cursor=${cursor}`}`, { token: adminToken });
+    const page = await callServe(base, `/orders?limit=100${cursor && `&cursor=${cursor}`}`, { token: adminToken });
     assert.equal(page.status, 200);
     orders.push(...page.body.items);
     if (page.body.nextCursor === null) return orders;
@@ -70,7 +62,7 @@ test('every acknowledged order and its order.placed event survive a SIGKILL righ
   const first = server;
   const guests = await Promise.all(
     ['Ada', 'Bob', 'Cy'].map(async (name, index) => {
-      const response = await call(first.url, '/guests', { json: { table: index + 1, name } });
+      const response = await callServe(first.url, '/guests', { json: { table: index + 1, name } });
       assert.equal(response.status, 201);
       return response.body.token as string;
     }),
@@ -84,7 +76,7 @@ test('every acknowledged order and its order.placed event survive a SIGKILL righ
     const key = `crash-${n}`;
     const request = plate(n);
     try {
-      const response = await call(first.url, '/orders', { token: guests[n % guests.length], json: request, headers: { 'idempotency-key': key } });
+      const response = await callServe(first.url, '/orders', { token: guests[n % guests.length], json: request, headers: { 'idempotency-key': key } });
       if (response.status !== 201) throw new Error(`order ${n}: ${response.status} ${JSON.stringify(response.body)}`);
       acknowledged.set(response.body.id, { order: response.body, key, request });
       if (acknowledged.size === acknowledgedTarget) killed = first.stop('SIGKILL');
@@ -106,7 +98,7 @@ test('every acknowledged order and its order.placed event survive a SIGKILL righ
   const base = server.url;
 
   for (const [id, { order }] of acknowledged) {
-    const stored = await call(base, `/orders/${id}`, { token: adminToken });
+    const stored = await callServe(base, `/orders/${id}`, { token: adminToken });
     assert.equal(stored.status, 200, `acknowledged order ${id} is still there`);
     assert.deepEqual(stored.body, order, `acknowledged order ${id} is unchanged`);
   }
@@ -132,14 +124,14 @@ test('every acknowledged order and its order.placed event survive a SIGKILL righ
 
   // Idempotency keys are as durable as the orders: a retry after the crash replays and appends nothing.
   const [someId, some] = [...acknowledged][0]!;
-  const retry = await call(base, '/orders', { token: guests[Number(some.key.slice('crash-'.length)) % guests.length], json: some.request, headers: { 'idempotency-key': some.key } });
+  const retry = await callServe(base, '/orders', { token: guests[Number(some.key.slice('crash-'.length)) % guests.length], json: some.request, headers: { 'idempotency-key': some.key } });
   assert.equal(retry.body.id, someId);
   assert.equal(retry.headers.get('idempotent-replayed'), 'true');
 
   // And the restarted node carries on from where the log stopped.
-  const next = await call(base, '/orders', { token: guests[0], json: plate(1) });
+  const next = await callServe(base, '/orders', { token: guests[0], json: plate(1) });
   assert.equal(next.status, 201);
-  const tail = (await call(base, `/events?after=${log.length}`, { token: adminToken })).body.items;
+  const tail = (await callServe(base, `/events?after=${log.length}`, { token: adminToken })).body.items;
   assert.deepEqual(
     tail.map((event: { sequence: string; subject: string }) => [event.sequence, event.subject]),
     [[String(log.length + 1), `orders/${next.body.id}`]],

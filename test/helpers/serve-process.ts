@@ -57,3 +57,13 @@ export async function startServeProcess(env: Record<string, string>, startTimeou
     },
   };
 }
+
+/** A JSON request to a served process: a bearer token, a JSON body (POST) or none (GET); the body parsed. */
+export async function callServe(base: string, path: string, init: { token?: string; json?: unknown; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.token) headers['authorization'] = `Bearer ${init.token}`;
+  if (init.json !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(base + path, { method: init.json === undefined ? 'GET' : 'POST', headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
+}

@@ -8,22 +8,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { clusterSkipReason, startCluster } from '../helpers/cluster.ts';
 import { waitFor, type TestNode } from '../helpers/node.ts';
 import { sseEvents } from '../helpers/push-clients.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 const skip = (await clusterSkipReason()) ?? (hasRedisServer || process.env['CI'] === 'true' ? undefined : 'no redis-server on PATH: apt-get install -y redis-server');
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function startRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });

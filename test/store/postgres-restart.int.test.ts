@@ -10,21 +10,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { startTestNode, waitFor } from '../helpers/node.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort() : [];
 const bin = versions.length > 0 ? `/usr/lib/postgresql/${versions.at(-1)}/bin` : undefined;
 const canRun = bin !== undefined && existsSync(join(bin, 'initdb')) && userInfo().uid === 0 && spawnSync('runuser', ['--help']).status === 0;
 const skip = canRun || process.env['CI'] === 'true' ? undefined : 'needs PostgreSQL server binaries (apt-get install -y postgresql) and root to run initdb as the postgres user';
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 const asPostgres = (command: string, ...args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', join(bin ?? '', command), ...args], { stdio: 'ignore' });
 

@@ -7,32 +7,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { waitFor } from '../helpers/node.ts';
-import { startServeProcess, type ServeProcess } from '../helpers/serve-process.ts';
+import { callServe, startServeProcess, type ServeProcess } from '../helpers/serve-process.ts';
+import { freePort } from '../helpers/free-port.ts';
 
 const adminToken = 'bell-crash-admin-token';
 
-async function call(base: string, path: string, init: { token?: string; json?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (init.token) headers['authorization'] = `Bearer ${init.token}`;
-  if (init.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(base + path, { method: init.json === undefined ? 'GET' : 'POST', headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-}
 
-/** A port nobody listens on yet: the receiver is "down" until it listens there. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 test('a delivery pending when the server is killed arrives once after the restart, and so does an event committed just before the kill', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bistro-bell-crash-'));
@@ -65,21 +49,21 @@ test('a delivery pending when the server is killed arrives once after the restar
 
   server = await startServeProcess(env);
   const first = server;
-  const guest = await call(first.url, '/guests', { json: { table: 1, name: 'Ada' } });
+  const guest = await callServe(first.url, '/guests', { json: { table: 1, name: 'Ada' } });
   const token = guest.body.token as string;
-  const endpoint = await call(first.url, '/webhooks', { token, json: { url: `http://127.0.0.1:${port}/bell`, types: ['order.placed'] } });
+  const endpoint = await callServe(first.url, '/webhooks', { token, json: { url: `http://127.0.0.1:${port}/bell`, types: ['order.placed'] } });
   assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
   const secret = endpoint.body.secret as string;
   const order = { items: [{ menuItemId: 'fish-and-chips', quantity: 1 }] };
 
-  const pending = await call(first.url, '/orders', { token, json: order });
+  const pending = await callServe(first.url, '/orders', { token, json: order });
   assert.equal(pending.status, 201);
   // The receiver is down: the first attempt fails and the delivery waits for its retry.
   await waitFor(async () => {
-    const listed = await call(first.url, `/webhooks/${endpoint.body.id}/deliveries`, { token });
+    const listed = await callServe(first.url, `/webhooks/${endpoint.body.id}/deliveries`, { token });
     return listed.body.items[0]?.attempts.length > 0 && listed.body.items[0].status === 'pending';
   });
-  const late = await call(first.url, '/orders', { token, json: order });
+  const late = await callServe(first.url, '/orders', { token, json: order });
   assert.equal(late.status, 201);
   await first.stop('SIGKILL');
 
@@ -96,7 +80,7 @@ test('a delivery pending when the server is killed arrives once after the restar
     [pending.body.id, late.body.id].sort(),
     'each order.placed arrived exactly once, verified',
   );
-  const listed = await call(second.url, `/webhooks/${endpoint.body.id}/deliveries`, { token });
+  const listed = await callServe(second.url, `/webhooks/${endpoint.body.id}/deliveries`, { token });
   assert.deepEqual(
     listed.body.items.map((delivery: { status: string }) => delivery.status),
     ['delivered', 'delivered'],

@@ -9,19 +9,11 @@ import { newPlace } from '../helpers/backends.ts';
 import { startBellReceiver } from '../helpers/bell-receiver.ts';
 import { clusterSkipReason, redisUrl } from '../helpers/cluster.ts';
 import { waitFor } from '../helpers/node.ts';
-import { startServeProcess, type ServeProcess } from '../helpers/serve-process.ts';
+import { callServe, startServeProcess, type ServeProcess } from '../helpers/serve-process.ts';
 
 const skip = await clusterSkipReason();
 const adminToken = 'node-kill-admin-token';
 
-async function call(base: string, path: string, init: { token?: string; json?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (init.token) headers['authorization'] = `Bearer ${init.token}`;
-  if (init.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(base + path, { method: init.json === undefined ? 'GET' : 'POST', headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-}
 
 test('a node killed with deliveries in flight: the other node completes them with the same webhook-id', { skip, timeout: 90_000 }, async (t) => {
   const place = newPlace('postgres');
@@ -38,12 +30,12 @@ test('a node killed with deliveries in flight: the other node completes them wit
   nodes.push(await startServeProcess(env));
   nodes.push(await startServeProcess(env));
   const [doomed, survivor] = nodes as [ServeProcess, ServeProcess];
-  const guest = await call(survivor.url, '/guests', { json: { table: 2, name: 'Ada' } });
+  const guest = await callServe(survivor.url, '/guests', { json: { table: 2, name: 'Ada' } });
   const token = guest.body.token as string;
-  const endpoint = await call(survivor.url, '/webhooks', { token, json: { url: `${bell.url}/slow`, types: ['order.placed'] } });
+  const endpoint = await callServe(survivor.url, '/webhooks', { token, json: { url: `${bell.url}/slow`, types: ['order.placed'] } });
   assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
   const orders = 40;
-  const placed = await Promise.all(Array.from({ length: orders }, (_, index) => call((index % 2 === 0 ? doomed : survivor).url, '/orders', { token, json: { items: [{ menuItemId: 'fish-and-chips', quantity: 1 }] } })));
+  const placed = await Promise.all(Array.from({ length: orders }, (_, index) => callServe((index % 2 === 0 ? doomed : survivor).url, '/orders', { token, json: { items: [{ menuItemId: 'fish-and-chips', quantity: 1 }] } })));
   assert.ok(placed.every(({ status }) => status === 201), 'every order placed');
   // Both workers are busy now; kill one while its attempts are out.
   await waitFor(() => bell.rings.filter((ring) => ring.path === '/slow').length >= 4, 10_000);
@@ -56,7 +48,7 @@ test('a node killed with deliveries in flight: the other node completes them wit
     return [...ids].every((id) => delivered.has(id));
   }, 45_000, 200);
   const listed = await waitFor(async () => {
-    const page = await call(survivor.url, `/webhooks/${endpoint.body.id}/deliveries?limit=100`, { token });
+    const page = await callServe(survivor.url, `/webhooks/${endpoint.body.id}/deliveries?limit=100`, { token });
     return page.body.items.length === orders && page.body.items.every((delivery: { status: string }) => delivery.status === 'delivered') ? page.body.items : undefined;
   }, 20_000, 200);
   assert.equal(listed.length, orders, 'every delivery is recorded as delivered, by the survivor');
