@@ -1,32 +1,44 @@
-/** Several test nodes on one PostgreSQL schema, rung by one Redis bus: a cluster in one process. */
+/**
+ * A cluster for tests: several Bistro node processes (`bistro serve`, as in production) on one
+ * PostgreSQL schema, rung by one Redis bus. Tests drive them over HTTP only.
+ */
+import { randomBytes } from 'node:crypto';
 import { newPlace, postgresSkipReason } from './backends.ts';
-import { startTestNode, type TestNode } from './node.ts';
+import { clientOf, type NodeClient } from './node.ts';
+import { startServeProcess, type ServeProcess } from './serve-process.ts';
 
 export const redisUrl = process.env['BISTRO_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
+export interface ClusterNode extends NodeClient {
+  process: ServeProcess;
+}
+
 export interface Cluster {
-  nodes: TestNode[];
+  nodes: ClusterNode[];
   close(): Promise<void>;
 }
 
-/** `count` nodes sharing one database; `env` applies to all (e.g. BISTRO_BUS). */
+/** `count` node processes sharing one database; `env` applies to all (e.g. BISTRO_BUS). */
 export async function startCluster(count: number, env: Record<string, string> = {}): Promise<Cluster> {
   const place = newPlace('postgres');
-  const nodes: TestNode[] = [];
+  const adminToken = `cluster-admin-${randomBytes(6).toString('hex')}`;
+  const processes: ServeProcess[] = [];
+  const stopAll = async () => {
+    for (const child of processes) await child.stop('SIGTERM');
+    await place.remove();
+  };
   try {
     // One after another: the first migrates and seeds, the others find it done.
-    for (let index = 0; index < count; index++) nodes.push(await startTestNode(env, {}, place));
+    for (let index = 0; index < count; index++) {
+      processes.push(await startServeProcess({ ...place.env, BISTRO_ADMIN_TOKEN: adminToken, BISTRO_KITCHEN: 'manual', BISTRO_LOG_LEVEL: 'error', ...env }));
+    }
   } catch (error) {
-    for (const node of nodes) await node.close();
-    await place.remove();
+    await stopAll();
     throw error;
   }
   return {
-    nodes,
-    async close() {
-      for (const node of nodes) await node.close();
-      await place.remove();
-    },
+    nodes: processes.map((child) => ({ ...clientOf(child.url, adminToken), process: child })),
+    close: stopAll,
   };
 }
 

@@ -1,10 +1,7 @@
 /** Starts a real Bistro node on an ephemeral port with its own SQLite file, and small HTTP helpers for tests. */
 import { loadConfig, type Config } from '../../src/config.ts';
 import { startNode, type BistroNode, type NodeOverrides } from '../../src/server.ts';
-import { newPlace, testBackend, type BackendPlace } from './backends.ts';
-
-/** A place several test nodes share (a cluster on one database). */
-export type SharedPlace = BackendPlace & { file?: string; schema?: string };
+import { newPlace, testBackend } from './backends.ts';
 
 export interface TestNode extends BistroNode {
   /** Where the node keeps its data: a SQLite file, or a PostgreSQL schema. */
@@ -32,8 +29,8 @@ export interface TestResponse {
 }
 
 /** A node on the backend of BISTRO_TEST_DB (SQLite unless it says postgres), in a place of its own. */
-export async function startTestNode(env: Record<string, string> = {}, overrides: NodeOverrides = {}, shared?: SharedPlace): Promise<TestNode> {
-  const place = shared ?? newPlace(testBackend());
+export async function startTestNode(env: Record<string, string> = {}, overrides: NodeOverrides = {}): Promise<TestNode> {
+  const place = newPlace(testBackend());
   const config: Config = loadConfig([], {
     PORT: '0',
     ...place.env,
@@ -44,6 +41,21 @@ export async function startTestNode(env: Record<string, string> = {}, overrides:
   });
   const node = await startNode(config, overrides);
 
+  return {
+    ...node,
+    place: { file: place.file, schema: place.schema },
+    ...clientOf(node.url, node.adminToken),
+    async close() {
+      await node.close();
+      await place.remove();
+    },
+  };
+}
+
+/** What a test does with a node, by HTTP only: so a node in another process is driven the same way. */
+export type NodeClient = Pick<TestNode, 'url' | 'adminToken' | 'request' | 'guest' | 'staffKey'>;
+
+export function clientOf(url: string, adminToken: string): NodeClient {
   async function request(path: string, options: RequestOptions = {}): Promise<TestResponse> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
@@ -52,7 +64,7 @@ export async function startTestNode(env: Record<string, string> = {}, overrides:
       body = JSON.stringify(options.json);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(node.url + path, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+    const response = await fetch(url + path, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
     const text = await response.text();
     let parsed: unknown;
     try {
@@ -62,10 +74,9 @@ export async function startTestNode(env: Record<string, string> = {}, overrides:
     }
     return { status: response.status, headers: response.headers, text, body: parsed };
   }
-
   return {
-    ...node,
-    place: { file: place.file, schema: place.schema },
+    url,
+    adminToken,
     request,
     async guest(table = 7, name = 'Ada') {
       const response = await request('/guests', { json: { table, name } });
@@ -73,14 +84,9 @@ export async function startTestNode(env: Record<string, string> = {}, overrides:
       return { id: response.body.guest.id as string, token: response.body.token as string };
     },
     async staffKey(role) {
-      const response = await request('/keys', { token: node.adminToken, json: { role, name: `${role} for tests` } });
+      const response = await request('/keys', { token: adminToken, json: { role, name: `${role} for tests` } });
       if (response.status !== 201) throw new Error(`key creation failed: ${response.text}`);
       return response.body.token as string;
-    },
-    async close() {
-      await node.close();
-      // A shared place belongs to the cluster, which removes it once every node is gone.
-      if (!shared) await place.remove();
     },
   };
 }

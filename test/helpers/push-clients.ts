@@ -103,7 +103,7 @@ export async function openRpcSocket(node: Pick<TestNode, 'url'>, token?: string)
 }
 
 /** Events from `GET /events/stream` with the `eventsource` package, starting after `lastEventId` (sent as `Last-Event-ID`). */
-export async function sseEvents(node: TestNode, token: string | undefined, lastEventId: string, done: (events: PushedEvent[]) => boolean, timeoutMs = 10_000): Promise<PushedEvent[]> {
+export async function sseEvents(node: Pick<TestNode, 'url'>, token: string | undefined, lastEventId: string, done: (events: PushedEvent[]) => boolean, timeoutMs = 10_000): Promise<PushedEvent[]> {
   const collect = collector(done, timeoutMs, 'SSE');
   const source = new EventSource(`${node.url}/events/stream${token ? `?token=${encodeURIComponent(token)}` : ''}`, {
     fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, 'last-event-id': lastEventId } }),
@@ -154,7 +154,7 @@ export async function graphqlEvents(
 }
 
 /** Long polls `GET /events` from `after` until `done` holds; each request waits at most `wait` seconds. */
-export async function longPollEvents(node: TestNode, token: string | undefined, after: string, done: (events: PushedEvent[]) => boolean, { wait = 5, limit = 100 } = {}): Promise<PushedEvent[]> {
+export async function longPollEvents(node: Pick<TestNode, 'request'>, token: string | undefined, after: string, done: (events: PushedEvent[]) => boolean, { wait = 5, limit = 100 } = {}): Promise<PushedEvent[]> {
   const events: PushedEvent[] = [];
   let cursor = after;
   for (let round = 0; !done(events); round++) {

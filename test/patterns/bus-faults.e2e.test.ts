@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
-import { clusterSkipReason, startCluster } from '../helpers/cluster.ts';
-import { waitFor, type TestNode } from '../helpers/node.ts';
+import { clusterSkipReason, startCluster, type ClusterNode } from '../helpers/cluster.ts';
+import { waitFor } from '../helpers/node.ts';
 import { sseEvents } from '../helpers/push-clients.ts';
 import { freePort } from '../helpers/free-port.ts';
 
@@ -48,7 +48,7 @@ test('Redis stops during traffic and comes back: every event reaches a subscribe
     await cluster.close();
     await stop(redis);
   });
-  const [watcher, writer] = cluster.nodes as [TestNode, TestNode];
+  const [watcher, writer] = cluster.nodes as [ClusterNode, ClusterNode];
   const admin = writer.adminToken;
   const start = (await watcher.request('/events?after=0&limit=500', { token: admin })).body.nextCursor as string;
   const updates = 30;

@@ -1,5 +1,5 @@
 /**
- * Several nodes on one PostgreSQL database, rung by Redis, no sticky sessions: a change on one
+ * Three node processes (`bistro serve`) on one PostgreSQL database, rung by Redis, no sticky sessions: a change on one
  * node reaches the long polls, streams, sockets and subscriptions held by the others, and the bell
  * rings each webhook event once while every node runs a worker. The catch-up timer is set to a
  * minute here, so only the bell can explain a prompt wake; one test turns the bus off and sees the
@@ -8,14 +8,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBellReceiver, type BellReceiver } from '../helpers/bell-receiver.ts';
-import { clusterSkipReason, redisUrl, startCluster, type Cluster } from '../helpers/cluster.ts';
-import { fishAndChipsNoSaltTwoFish, waitFor, type TestNode } from '../helpers/node.ts';
+import { clusterSkipReason, redisUrl, startCluster, type Cluster, type ClusterNode } from '../helpers/cluster.ts';
+import { fishAndChipsNoSaltTwoFish, waitFor, type NodeClient } from '../helpers/node.ts';
 import { graphqlEvents, longPollEvents, openRpcSocket, sseEvents } from '../helpers/push-clients.ts';
 
 const skip = await clusterSkipReason();
 let cluster: Cluster;
 let bell: BellReceiver;
-let nodes: TestNode[] = [];
+let nodes: NodeClient[] = [];
 
 before(async () => {
   if (skip) return;
@@ -29,9 +29,9 @@ after(async () => {
   await bell.close();
 });
 
-const node = (index: number) => nodes[index] as TestNode;
+const node = (index: number) => nodes[index] as NodeClient;
 
-async function cursorOf(target: TestNode): Promise<string> {
+async function cursorOf(target: NodeClient): Promise<string> {
   let cursor = '0';
   for (;;) {
     const page = await target.request(`/events?after=${cursor}&limit=500`, { token: target.adminToken });
@@ -95,7 +95,7 @@ test('one webhook endpoint gets each event once while all three nodes run worker
 
 test('the same idempotency key sent to two nodes at once makes one order', { skip }, async () => {
   const guest = await node(0).guest();
-  const send = (target: TestNode) => target.request('/orders', { token: guest.token, headers: { 'idempotency-key': 'cluster-key' }, json: { items: [fishAndChipsNoSaltTwoFish] } });
+  const send = (target: NodeClient) => target.request('/orders', { token: guest.token, headers: { 'idempotency-key': 'cluster-key' }, json: { items: [fishAndChipsNoSaltTwoFish] } });
   const answers = await Promise.all([send(node(0)), send(node(1)), send(node(2))]);
   const placed = answers.filter(({ status }) => status === 201);
   assert.ok(placed.length >= 1, `one request placed it: ${answers.map(({ status }) => status).join(', ')}`);
@@ -108,7 +108,7 @@ test('the same idempotency key sent to two nodes at once makes one order', { ski
 test('without a bus, the catch-up timer alone brings a change on one node to a poll on another', { skip }, async (t) => {
   const quiet = await startCluster(2, { BISTRO_BUS: 'memory', BISTRO_BUS_CATCH_UP_MS: '200' });
   t.after(() => quiet.close());
-  const [first, second] = quiet.nodes as [TestNode, TestNode];
+  const [first, second] = quiet.nodes as [ClusterNode, ClusterNode];
   const cursor = await cursorOf(second);
   const polled = longPollEvents(second, second.adminToken, cursor, (events) => events.some((event) => event.type === 'menu.item.updated'), { wait: 20 });
   const menu = await first.request('/menu/lemonade', { token: first.adminToken });
@@ -132,7 +132,7 @@ test('a key revoked on node 2 closes its WebSocket on node 1 and stops working o
 test('the auto kitchen on three nodes moves each order once per step', { skip }, async (t) => {
   const busy = await startCluster(3, { BISTRO_BUS: redisUrl, BISTRO_KITCHEN: 'auto', BISTRO_KITCHEN_PACE_MS: '100' });
   t.after(() => busy.close());
-  const [first, second] = busy.nodes as [TestNode, TestNode];
+  const [first, second] = busy.nodes as [ClusterNode, ClusterNode];
   const guest = await first.guest();
   const placed = await Promise.all(Array.from({ length: 6 }, () => first.request('/orders', { token: guest.token, json: { items: [fishAndChipsNoSaltTwoFish] } })));
   const ids = placed.map(({ body }) => body.id as string);
