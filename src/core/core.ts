@@ -13,7 +13,7 @@ import { pruneAfterCommits } from './retention.ts';
 import type { Store } from './store.ts';
 import type { NewEvent } from '../domain/events.ts';
 import { defaultRetryPolicy, type RetryPolicy } from '../domain/webhook.ts';
-import { addressProblem, literalAddress, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';
+import { literalTargetProblem, targetUrlProblem } from '../domain/webhook-target.ts';
 import { createWebhookQueue, type SystemWrite, type WebhookQueue } from './webhook-queue.ts';
 import { noBus, type Bus } from './bus.ts';
 
@@ -32,7 +32,7 @@ export type { CloudEvent, EventType } from '../domain/events.ts';
 export type { AttemptOutcome, FinishedAttempt, WebhookQueue } from './webhook-queue.ts';
 export type { ClaimedDelivery } from './store.ts';
 export { signingSecrets } from '../domain/webhook.ts';
-export { addressProblem, literalAddress, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';
+export { addressProblem, literalAddress, literalTargetProblem, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';
 export type { MenuItem } from '../domain/menu.ts';
 export type { Order, OrderItem } from '../domain/order.ts';
 export { anonymous, type Principal } from '../domain/roles.ts';
@@ -87,13 +87,8 @@ export interface CoreOptions {
 }
 
 /** Checks what can be checked without DNS; the node passes a resolving check (patterns/webhooks). */
-async function literalTargetProblem(url: string): Promise<string | undefined> {
-  const problem = targetUrlProblem(url);
-  if (problem !== undefined) return problem;
-  const host = new URL(url).hostname;
-  const address = literalAddress(host);
-  const range = address === undefined ? undefined : addressProblem(address);
-  return range === undefined ? undefined : privateTargetMessage(host, range);
+async function withoutDns(url: string): Promise<string | undefined> {
+  return targetUrlProblem(url) ?? literalTargetProblem(new URL(url));
 }
 
 export function createCore({
@@ -104,7 +99,7 @@ export function createCore({
   logError = (error, where) => console.error(where, error),
   keepEvents = 0,
   retryPolicy = defaultRetryPolicy,
-  targetProblem = literalTargetProblem,
+  targetProblem = withoutDns,
   bus = noBus,
   catchUpMs = 0,
 }: CoreOptions): Core {

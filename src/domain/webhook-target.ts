@@ -62,3 +62,10 @@ export function literalAddress(hostname: string): string | undefined {
   if (ipaddr.IPv6.isValid(hostname)) return hostname;
   return ipaddr.IPv4.isValidFourPartDecimal(hostname) ? hostname : undefined;
 }
+
+/** The refusal for a URL whose host is a private address literal, or undefined (a name, or a public address). */
+export function literalTargetProblem(url: URL): string | undefined {
+  const address = literalAddress(url.hostname);
+  const range = address === undefined ? undefined : addressProblem(address);
+  return range === undefined ? undefined : privateTargetMessage(url.hostname, range);
+}

@@ -7,7 +7,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import { addressProblem, literalAddress, privateTargetMessage, targetUrlProblem } from '../../core/core.ts';
+import { addressProblem, literalAddress, literalTargetProblem, privateTargetMessage, targetUrlProblem } from '../../core/core.ts';
 
 export interface DeliveryRequest {
   url: string;
@@ -101,14 +101,6 @@ function lookupAll(lookup: LookupFunction, hostname: string): Promise<LookupAddr
   });
 }
 
-/** The problem of a literal-IP host, or undefined when the host is a name or a public address. */
-function literalProblem(url: URL): string | undefined {
-  const address = literalAddress(url.hostname);
-  if (address === undefined) return undefined;
-  const range = addressProblem(address);
-  return range === undefined ? undefined : privateTargetMessage(url.hostname, range);
-}
-
 /**
  * The registration-time check: the URL rules, then the literal address or every address the host
  * resolves to (unless private targets are allowed). Returns the problem, or undefined.
@@ -119,7 +111,7 @@ export async function checkTarget(url: string, options: { allowPrivate: boolean;
   if (problem !== undefined) return problem;
   if (options.allowPrivate) return undefined;
   const parsed = new URL(url);
-  if (literalAddress(parsed.hostname) !== undefined) return literalProblem(parsed);
+  if (literalAddress(parsed.hostname) !== undefined) return literalTargetProblem(parsed);
   let addresses: LookupAddress[];
   try {
     addresses = await lookupAll(options.lookup ?? defaultLookup, parsed.hostname);
@@ -197,7 +189,7 @@ export function createSender({ timeoutMs, maxResponseBytes, allowPrivate, lookup
     const urlProblem = targetUrlProblem(url);
     if (urlProblem !== undefined) return failure(urlProblem);
     if (!allowPrivate) {
-      const problem = literalProblem(new URL(url));
+      const problem = literalTargetProblem(new URL(url));
       if (problem !== undefined) return failure(problem);
     }
     const deadline = new AbortController();
