@@ -232,9 +232,13 @@ export function createWebhookQueue({ store, feed, policy, clock, write, logError
 
     async claim(owner, leaseMs, endpoints, room) {
       const now = clock().getTime();
+      // Asked outside a transaction: every commit wakes the worker, and most find nothing due, so
+      // they must not pay a transaction for it. The claim itself is one atomic UPDATE per endpoint.
+      const due = await store.deliveries.dueEndpoints(now, endpoints);
+      if (due.length === 0) return [];
       return store.transaction(async (session) => {
         const claimed: ClaimedDelivery[] = [];
-        for (const endpointId of await session.deliveries.dueEndpoints(now, endpoints)) {
+        for (const endpointId of due) {
           const limit = room(endpointId);
           if (limit > 0) claimed.push(...(await session.deliveries.claim({ endpointId, owner, leaseUntil: now + leaseMs, now, limit })));
         }
