@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { answerCommands, isMain } from './command-loop.ts';
+import { percentile } from './bench-http.ts';
 
 export interface LoadRequest {
   method: string;
@@ -37,11 +38,8 @@ export interface LoadResult {
 
 const idTag = '[<id>]';
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round((sorted[Math.max(0, index)] ?? 0) * 1000) / 1000;
-}
+/** Latencies are reported to the microsecond. */
+const microseconds = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /** A request whose template holds `[<id>]` gets a fresh id in every send (autocannon's own idReplacement covers bodies only). */
 function withIds(request: LoadRequest): autocannon.Request {
@@ -91,7 +89,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
     durationSeconds: result.duration,
     statusCodes,
     loadCpu: Math.round(((cpu.user + cpu.system) / 1e6 / result.duration) * 100) / 100,
-    latencyMs: { p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: percentile(sorted, 100) },
+    latencyMs: { p50: microseconds(percentile(sorted, 50)), p90: microseconds(percentile(sorted, 90)), p99: microseconds(percentile(sorted, 99)), max: microseconds(percentile(sorted, 100)) },
   };
 }
 

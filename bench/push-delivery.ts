@@ -24,8 +24,8 @@ import {
   type PushServer,
 } from './push-harness.ts';
 import type { PushBaseline, PushBenchmark } from './suites.ts';
+import { percentile } from './bench-http.ts';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 const middle = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 
 async function deliveryRound(clients: PushClients, server: PushServer, kind: ClientKind, connections: number, fires: number): Promise<PushRound> {

@@ -27,6 +27,7 @@ import type { NotifyAnswer, NotifyCommand } from './scale-notify-client.ts';
 import { cpuSeconds, loadCpu, LoadWorker, serverCpu, spawnNode, stopProcess } from './processes.ts';
 import { roundOrder, summarisePush, type PushRound, type PushSide } from './push-harness.ts';
 import type { ScaleBenchmark } from './suites.ts';
+import { percentile } from './bench-http.ts';
 
 export const scalePostgresUrl = process.env['BENCH_POSTGRES_URL'] ?? process.env['BISTRO_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const scaleRedisUrl = process.env['BENCH_REDIS_URL'] ?? process.env['BISTRO_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -105,7 +106,6 @@ export interface ScaleResult {
   warnings: string[];
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 const sum = (rounds: PushRound[], name: string) => rounds.reduce((total, round) => total + (round[name] ?? 0), 0);
 const newSchema = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}`;
 

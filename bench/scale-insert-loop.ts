@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { answerCommands, isMain } from './command-loop.ts';
+import { percentile } from './bench-http.ts';
 
 export interface InsertLoopSetup {
   op: 'setup';
@@ -112,7 +113,7 @@ async function run(command: InsertLoopRun): Promise<InsertLoopAnswer> {
   await Promise.all(Array.from({ length: command.concurrency }, worker));
   const durationSeconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (p: number) => Math.round((latencies[Math.max(0, Math.ceil((p / 100) * latencies.length) - 1)] ?? 0) * 1000) / 1000;
+  const at = (p: number) => Math.round(percentile(latencies, p) * 1000) / 1000;
   return { ok: latencies.length, errors, firstError, durationSeconds, rps: Math.round(latencies.length / durationSeconds), latencyMs: { p50: at(50), p99: at(99) } };
 }
 

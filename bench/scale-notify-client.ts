@@ -6,9 +6,10 @@
  * client's cost per message is far below the latencies it times. One JSON command per stdin line,
  * one JSON answer per stdout line.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import WebSocket from 'ws';
 import { answerCommands, isMain } from './command-loop.ts';
+import { postJson } from './bench-http.ts';
 
 export interface NotifyCommand {
   op: 'notify';
@@ -43,18 +44,6 @@ const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 const orderBody = JSON.stringify({ items: [{ menuItemId: 'fish-and-chips', quantity: 1, adjustments: { salt: 0, fish: 2 } }] });
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function post(url: string, token: string, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const call = request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } });
-    call.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    call.on('error', reject);
-    call.end(body);
-  });
-}
 
 /** Opens `/ws` on B and subscribes from now; resolves once the subscribe is answered. */
 async function subscribe(readUrl: string, token: string, onEvent: (subject: string, at: number) => void): Promise<WebSocket> {
@@ -96,7 +85,7 @@ async function notify(command: NotifyCommand): Promise<NotifyAnswer> {
     if (wait > 0) await delay(wait);
     const sentAt = performance.now();
     calls.push(
-      post(`${command.writeUrl}/orders`, command.token, orderBody).then(
+      postJson(agent, `${command.writeUrl}/orders`, { authorization: `Bearer ${command.token}` }, orderBody).then(
         (answer) => void placed.push({ subject: answer.status === 201 ? `orders/${(JSON.parse(answer.text) as { id: string }).id}` : null, sentAt, answeredAt: performance.now() }),
         () => void placed.push({ subject: null, sentAt, answeredAt: performance.now() }),
       ),

@@ -21,6 +21,7 @@ import { cpuSeconds, loadCpu, serverCpu, spawnNode, stopProcess, waitForLine } f
 import { headCursor, roundOrder, summarisePush, type PushRound, type PushSide } from './push-harness.ts';
 import type { DrainAnswer, DrainCommand, LatencyAnswer, LatencyCommand, ReceiverCommand } from './webhook-receiver.ts';
 import { webhookSubjectEnv, type WebhookBenchmark } from './suites.ts';
+import { percentile } from './bench-http.ts';
 
 /** bench/webhook-receiver.ts in its own process on the load CPU. */
 export class WebhookReceiver {
@@ -107,7 +108,6 @@ export interface WebhookResult {
   warnings: string[];
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 const ratio = (subject: number | null | undefined, baseline: number | null | undefined) =>
   typeof subject === 'number' && typeof baseline === 'number' && baseline > 0 ? Math.round((subject / baseline) * 1000) / 1000 : null;
 

@@ -6,9 +6,10 @@
  * here, so one clock (`performance.now()` of this process) measures both ends. One JSON command per
  * stdin line, one JSON answer per stdout line.
  */
-import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerCommands, isMain } from './command-loop.ts';
+import { postJson } from './bench-http.ts';
 
 /** Where a drain's deliveries come from: Bistro replaying an endpoint, or the baseline's POST loop. */
 export type DrainSource = { kind: 'bistro'; url: string; token: string; endpointId: string; after: string } | { kind: 'baseline'; url: string };
@@ -149,18 +150,6 @@ async function listen(): Promise<{ url: string; deadUrl: string }> {
   return { url: `http://127.0.0.1:${await port(live)}`, deadUrl: `http://127.0.0.1:${await port(dead)}` };
 }
 
-function post(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const call = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } });
-    call.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    call.on('error', reject);
-    call.end(body);
-  });
-}
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -190,7 +179,7 @@ async function drain(command: DrainCommand): Promise<DrainAnswer> {
     // Each call queues up to 1,000 deliveries, which start going out while the next call is made.
     let after = source.after;
     for (;;) {
-      const answer = await post(`${source.url}/webhooks/${source.endpointId}/replay`, { authorization: `Bearer ${source.token}` }, JSON.stringify({ after }));
+      const answer = await postJson(agent, `${source.url}/webhooks/${source.endpointId}/replay`, { authorization: `Bearer ${source.token}` }, JSON.stringify({ after }));
       if (answer.status !== 202) throw new Error(`replay answered ${answer.status}: ${answer.text.slice(0, 300)}`);
       const page = JSON.parse(answer.text) as { through: string; more: boolean };
       if (!page.more) break;
@@ -198,7 +187,7 @@ async function drain(command: DrainCommand): Promise<DrainAnswer> {
     }
     startMs = performance.now() - started;
   } else {
-    const answer = await post(`${source.url}/go`, {}, '{}');
+    const answer = await postJson(agent, `${source.url}/go`, {}, '{}');
     if (answer.status !== 202) throw new Error(`the baseline's /go answered ${answer.status}: ${answer.text.slice(0, 300)}`);
   }
   await all;
@@ -232,7 +221,7 @@ async function latency(command: LatencyCommand): Promise<LatencyAnswer> {
     if (wait > 0) await delay(wait);
     const sentAt = performance.now();
     calls.push(
-      post(`${command.url}/orders`, { authorization: `Bearer ${command.token}` }, orderBody).then(
+      postJson(agent, `${command.url}/orders`, { authorization: `Bearer ${command.token}` }, orderBody).then(
         (answer) => {
           const answeredAt = performance.now();
           placed.push({ id: answer.status === 201 ? (JSON.parse(answer.text) as { id: string }).id : null, sentAt, answeredAt });
