@@ -242,6 +242,14 @@ async function runWrite(benchmark: ScaleBenchmark, options: ScaleOptions, cleanu
   const bistroWaits: Record<string, number> = {};
   const loopWaits: Record<string, number> = {};
   let measuring = false;
+  /** The share of its core a side used and its CPU per order, from its process's CPU seconds before and after a round. */
+  const cpuFigures = (before: number | null, after: number | null, result: { durationSeconds: number; ok: number }) => {
+    const used = before === null || after === null ? null : after - before;
+    return {
+      serverCpu: used === null ? null : Math.round((used / result.durationSeconds) * 100) / 100,
+      cpuUsPerOrder: used === null || result.ok === 0 ? null : Math.round((used * 1e6) / result.ok),
+    };
+  };
   const subject: Side = {
     name: 'bistro',
     rounds: [],
@@ -250,13 +258,11 @@ async function runWrite(benchmark: ScaleBenchmark, options: ScaleOptions, cleanu
       const { result, waits } = await sampleWaits(application, load.run({ url: bistro.url, requests, connections, durationSeconds: seconds }));
       const after = cpuSeconds(bistro.child.pid);
       if (measuring) addWaits(bistroWaits, waits);
-      const used = before === null || after === null ? null : after - before;
       return {
         ordersPerSecond: result.rps,
         p50Ms: result.latencyMs.p50,
         p99Ms: result.latencyMs.p99,
-        serverCpu: used === null ? null : Math.round((used / result.durationSeconds) * 100) / 100,
-        cpuUsPerOrder: used === null || result.ok === 0 ? null : Math.round((used * 1e6) / result.ok),
+        ...cpuFigures(before, after, result),
         loadCpu: result.loadCpu,
         failures: result.non2xx + result.errors + result.timeouts,
       };
@@ -270,13 +276,11 @@ async function runWrite(benchmark: ScaleBenchmark, options: ScaleOptions, cleanu
       const { result, waits } = await sampleWaits('bench-insert-loop', loop.send<InsertLoopAnswer>({ op: 'run', seconds, concurrency: connections }));
       const after = cpuSeconds(loop.child.pid);
       if (measuring) addWaits(loopWaits, waits);
-      const used = before === null || after === null ? null : after - before;
       return {
         ordersPerSecond: result.rps,
         p50Ms: result.latencyMs.p50,
         p99Ms: result.latencyMs.p99,
-        serverCpu: used === null ? null : Math.round((used / result.durationSeconds) * 100) / 100,
-        cpuUsPerOrder: used === null || result.ok === 0 ? null : Math.round((used * 1e6) / result.ok),
+        ...cpuFigures(before, after, result),
         failures: result.errors,
       };
     },
