@@ -17,14 +17,18 @@ export const errorCatalogue = {
   quota_exceeded: { status: 409, title: 'You have reached a limit.', when: 'a principal already has 20 webhook endpoints' },
   menu_item_unavailable: { status: 409, title: 'A menu item in the order is not available.', when: 'an ordered item is off the menu for now' },
   version_mismatch: { status: 412, title: 'The resource changed since you read it.', when: 'If-Match (or `expectedVersion`) names an older state of the resource' },
+  request_timeout: { status: 408, title: 'The request did not arrive in time.', when: 'the headers or the body came too slowly (`BISTRO_HEADERS_TIMEOUT_MS`, `BISTRO_REQUEST_TIMEOUT_MS`)' },
   payload_too_large: { status: 413, title: 'The body is larger than allowed.', when: 'body over `BISTRO_BODY_LIMIT_BYTES`' },
+  uri_too_long: { status: 414, title: 'The URL is longer than allowed.', when: 'a URL over the server\'s limit (the URL is not repeated in the answer)' },
   unsupported_media_type: { status: 415, title: 'Send application/json.', when: 'a body that is not `application/json`' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request.', when: 'the key was used with a different request' },
   resync_required: { status: 410, title: 'The cursor is older than the retained event log.', when: 'an event cursor older than the retained log (`BISTRO_EVENT_RETENTION`): read the snapshot (`/menu`, `/orders`) and continue from the `head` cursor in the answer' },
   precondition_required: { status: 428, title: 'This change needs If-Match with the ETag you read.', when: '`PATCH /orders/{id}` without If-Match' },
   rate_limited: { status: 429, title: 'Too many requests.', when: 'too many requests from you for now; `Retry-After` says when to come back' },
+  headers_too_large: { status: 431, title: 'The request headers are larger than allowed.', when: 'request headers over the server\'s limit' },
   internal_error: { status: 500, title: 'Something went wrong on our side.', when: 'logged with the request id; no internals are shown' },
   unavailable: { status: 503, title: 'The service is not ready.', when: 'the node cannot serve now (`/readyz`: the database does not answer)' },
+  overloaded: { status: 503, title: 'The server is busy.', when: 'the node is past a connection cap or too busy to answer in time; `Retry-After` says when to come back' },
 } as const satisfies Record<string, { status: number; title: string; when: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

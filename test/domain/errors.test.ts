@@ -19,13 +19,17 @@ const statuses: Record<ErrorCode, number> = {
   quota_exceeded: 409,
   version_mismatch: 412,
   resync_required: 410,
+  request_timeout: 408,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
   precondition_required: 428,
   rate_limited: 429,
+  headers_too_large: 431,
   internal_error: 500,
   unavailable: 503,
+  overloaded: 503,
 };
 
 test('every code has its documented HTTP status, and no code is missing or extra', () => {

@@ -38,12 +38,16 @@ export const rpcErrorCodes = {
   webhook_disabled: -32009,
   quota_exceeded: -32009,
   version_mismatch: -32012,
+  request_timeout: -32008,
   payload_too_large: -32013,
+  uri_too_long: -32014,
   unsupported_media_type: -32015,
   idempotency_key_reused: -32022,
   resync_required: -32010,
   precondition_required: -32028,
   rate_limited: -32029,
+  headers_too_large: -32031,
+  overloaded: -32000,
 } as const satisfies Record<ErrorCode, number>;
 
 const protocolMessages = new Map<number, string>(Object.values(protocolErrors).map(({ code, message }) => [code, message]));
