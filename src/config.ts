@@ -31,7 +31,7 @@ export interface Config {
   headersTimeoutMs: number;
   /** How long a kept-alive connection may sit idle between requests. @default 72000 ms — above the 60 s idle timeout of common load balancers, so they close first */
   keepAliveTimeoutMs: number;
-  /** Open TCP connections the node accepts; one more is answered 503 `overloaded` and closed. @default 10000 — about 0.3 GB of memory if each holds a stalled request */
+  /** Open TCP connections the node accepts; one more is answered 503 `overloaded` and closed. @default 10000 — 0.1–0.2 GB of memory if each holds a stalled request, well under the file handles Node allows */
   maxConnections: number;
   /** Open TCP connections from one client address. @default 256 — a restaurant's guests behind one NAT, each with a stream and a few keep-alive connections */
   maxConnectionsPerAddress: number;
