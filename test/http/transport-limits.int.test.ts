@@ -103,6 +103,7 @@ describe('timeouts', () => {
     node = await startTestNode({
       BISTRO_REQUEST_TIMEOUT_MS: String(requestTimeoutMs),
       BISTRO_HEADERS_TIMEOUT_MS: String(headersTimeoutMs),
+      BISTRO_KEEP_ALIVE_TIMEOUT_MS: '1000',
       BISTRO_SSE_HEARTBEAT_MS: '300',
     });
     port = Number(new URL(node.url).port);
@@ -130,6 +131,19 @@ describe('timeouts', () => {
     assert.ok(slowMs >= headersTimeoutMs - 100 && silentMs >= headersTimeoutMs - 100, `both had their ${headersTimeoutMs} ms (${slowMs}, ${silentMs} ms)`);
     assertProblem(parseAnswer(slow.received()), 408, 'request_timeout');
     assertProblem(parseAnswer(silent.received()), 408, 'request_timeout');
+  });
+
+  test('after an answer, a kept-alive connection closes once idle for the keep-alive timeout; a next request trickled on one is cut like any other', async () => {
+    const idle = await connect(port);
+    const next = await connect(port);
+    for (const connection of [idle, next]) connection.socket.write('GET /healthz HTTP/1.1\r\nhost: bistro\r\n\r\n');
+    await waitFor(() => idle.received().includes('{"status":"ok"}') && next.received().includes('{"status":"ok"}'), 5000);
+    next.socket.write('GET /healthz HTTP/1.1\r\n');
+    trickle(next, 'host: bistro\r\nx-padding: ' + 'x'.repeat(100));
+    await within(idle.closed, closeBoundMs(1000), 'the idle kept-alive connection is closed');
+    await within(next.closed, closeBoundMs(headersTimeoutMs), 'the trickled second request is cut off');
+    const second = next.received().slice(next.received().indexOf('{"status":"ok"}') + '{"status":"ok"}'.length);
+    assertProblem(parseAnswer(second), 408, 'request_timeout');
   });
 
   test('a long poll, an SSE stream and a WebSocket held past the request timeout are not cut', async () => {
