@@ -19,7 +19,7 @@ const maxHeadBytes = 16_384;
 const longRequestLineBytes = maxHeadBytes / 2;
 
 /** Time given to a client to read the answer before a socket it keeps open is destroyed. */
-export const lingerMs = 1000;
+const lingerMs = 1000;
 
 const answered = new WeakSet<Duplex>();
 
