@@ -198,11 +198,18 @@ export interface PushBenchmark {
 }
 
 /**
- * Anonymous clients from one address: the per-principal WebSocket cap would otherwise stop them at 20.
+ * Anonymous clients from one address: the per-principal WebSocket cap would otherwise stop them at 20,
+ * and the connection caps (per address and overall) at 256 and 10,000.
  * Delivery is timed from the trigger, so its commit is in the figure: synchronous=NORMAL keeps the
  * disk's fsync (measured by rest.place-order) out of what the push benchmarks measure.
  */
-export const pushSubjectEnv = { BISTRO_MAX_CONNECTIONS_PER_PRINCIPAL: '1000000', BISTRO_MAX_WAIT_SECONDS: '60', BISTRO_SQLITE_SYNCHRONOUS: 'normal' };
+export const pushSubjectEnv = {
+  BISTRO_MAX_CONNECTIONS_PER_PRINCIPAL: '1000000',
+  BISTRO_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+  BISTRO_MAX_CONNECTIONS: '1000000',
+  BISTRO_MAX_WAIT_SECONDS: '60',
+  BISTRO_SQLITE_SYNCHRONOUS: 'normal',
+};
 
 const broadcast = (connections: number): PushBenchmark => ({
   name: `push.broadcast.${connections}`,

@@ -25,6 +25,16 @@ export interface Config {
   kitchenPaceMs: number;
   /** @default 65536 bytes — an order of 50 items with notes fits many times over. */
   bodyLimitBytes: number;
+  /** Longest a request may take to arrive whole, headers and body; answered 408 and closed past it. Only the request counts: a long poll, an SSE stream or a WebSocket held open after it arrived is not cut. @default 30000 ms */
+  requestTimeoutMs: number;
+  /** Longest the headers may take to arrive, also for a connection that sends nothing; at most `requestTimeoutMs`. @default 15000 ms (checked every second, so closed within 16 s) */
+  headersTimeoutMs: number;
+  /** How long a kept-alive connection may sit idle between requests. @default 72000 ms — above the 60 s idle timeout of common load balancers, so they close first */
+  keepAliveTimeoutMs: number;
+  /** Open TCP connections the node accepts; one more is answered 503 `overloaded` and closed. @default 10000 — 0.1–0.2 GB of memory if each holds a stalled request, well under the file handles Node allows */
+  maxConnections: number;
+  /** Open TCP connections from one client address. @default 256 — a restaurant's guests behind one NAT, each with a stream and a few keep-alive connections */
+  maxConnectionsPerAddress: number;
   /** Most calls one JSON-RPC batch may hold; a longer batch is refused whole. @default 50 calls — a screen's worth of reads in one round trip. */
   rpcMaxBatch: number;
   /** Deepest nesting of fields a GraphQL document may ask for. @default 10 levels */
@@ -119,6 +129,14 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 }
 
+/** Node refuses a headers timeout above the request timeout; unset, the headers timeout shrinks to fit. */
+function timeouts(env: NodeJS.ProcessEnv): Pick<Config, 'requestTimeoutMs' | 'headersTimeoutMs'> {
+  const requestTimeoutMs = integer('BISTRO_REQUEST_TIMEOUT_MS', env['BISTRO_REQUEST_TIMEOUT_MS'], 30_000, 100, 3_600_000);
+  const headersTimeoutMs = integer('BISTRO_HEADERS_TIMEOUT_MS', env['BISTRO_HEADERS_TIMEOUT_MS'], Math.min(15_000, requestTimeoutMs), 100, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError(`BISTRO_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed BISTRO_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  return { requestTimeoutMs, headersTimeoutMs };
+}
+
 export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process.env): Config {
   const { values: flags } = parseArgs({
     args: argv,
@@ -146,6 +164,10 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     kitchen: oneOf('BISTRO_KITCHEN', flags.kitchen ?? env['BISTRO_KITCHEN'], ['auto', 'manual'], 'auto'),
     kitchenPaceMs: integer('BISTRO_KITCHEN_PACE_MS', env['BISTRO_KITCHEN_PACE_MS'], 3000, 10, 3_600_000),
     bodyLimitBytes: integer('BISTRO_BODY_LIMIT_BYTES', env['BISTRO_BODY_LIMIT_BYTES'], 65_536, 1024, 10_485_760),
+    ...timeouts(env),
+    keepAliveTimeoutMs: integer('BISTRO_KEEP_ALIVE_TIMEOUT_MS', env['BISTRO_KEEP_ALIVE_TIMEOUT_MS'], 72_000, 100, 3_600_000),
+    maxConnections: integer('BISTRO_MAX_CONNECTIONS', env['BISTRO_MAX_CONNECTIONS'], 10_000, 1, 10_000_000),
+    maxConnectionsPerAddress: integer('BISTRO_MAX_CONNECTIONS_PER_ADDRESS', env['BISTRO_MAX_CONNECTIONS_PER_ADDRESS'], 256, 1, 10_000_000),
     rpcMaxBatch: integer('BISTRO_RPC_MAX_BATCH', env['BISTRO_RPC_MAX_BATCH'], 50, 1, 1000),
     graphqlMaxDepth: integer('BISTRO_GRAPHQL_MAX_DEPTH', env['BISTRO_GRAPHQL_MAX_DEPTH'], 10, 1, 100),
     graphqlMaxAliases: integer('BISTRO_GRAPHQL_MAX_ALIASES', env['BISTRO_GRAPHQL_MAX_ALIASES'], 15, 0, 1000),

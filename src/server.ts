@@ -77,7 +77,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   await core.start();
   await seedMenuOnce(store, core.invoke, core.clock);
 
-  const app = createHttpApp(core, { bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel });
+  const app = createHttpApp(core, { bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel, limits: config });
   logSink.app = app;
   // Fastify has stopped accepting by now (new requests get 503); parked requests are answered at once.
   app.addHook('preClose', (done) => {

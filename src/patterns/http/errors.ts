@@ -9,6 +9,9 @@ import { BistroError } from '../../core/core.ts';
 export function toBistroError(error: unknown, request: FastifyRequest): BistroError {
   if (error instanceof BistroError) return error;
   const fastifyError = error as Partial<FastifyError>;
+  // Fastify's messages for these repeat the URL whole.
+  if (fastifyError.code === 'FST_ERR_BAD_URL') return new BistroError('validation_failed', 'The URL is not valid: a `%` must start an escape such as `%20`.');
+  if (fastifyError.code === 'FST_ERR_MAX_PARAM_LENGTH') return new BistroError('uri_too_long', 'A path segment is longer than any id (at most 200 characters).');
   switch (fastifyError.statusCode) {
     case 413:
       return new BistroError('payload_too_large');

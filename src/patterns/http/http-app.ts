@@ -4,12 +4,15 @@
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { BistroError, type Core } from '../../core/core.ts';
-import { sendProblem } from './problem.ts';
+import { instanceOf, sendProblem } from './problem.ts';
 import { toBistroError } from './errors.ts';
+import { answerClientError } from './client-errors.ts';
+import { capConnections, timeoutOptions, type TransportLimits } from './transport-limits.ts';
 
 export interface HttpOptions {
   bodyLimitBytes: number;
   logLevel: string;
+  limits: TransportLimits;
 }
 
 /** A URL as it may be logged: a `token` query parameter (SSE, WebSocket: browsers cannot send headers there) hidden. */
@@ -35,8 +38,14 @@ export function isClosing(app: FastifyInstance): boolean {
   return closingApps.has(app);
 }
 
-export function createHttpApp(core: Core, { bodyLimitBytes, logLevel }: HttpOptions): FastifyInstance {
+export function createHttpApp(core: Core, { bodyLimitBytes, logLevel, limits }: HttpOptions): FastifyInstance {
   const app = Fastify({
+    ...timeoutOptions(limits),
+    // Errors raised before a route runs speak the catalogue too: a request Node's parser refuses, a URL Fastify cannot decode.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: (error, request, reply) => {
+      void sendProblem(reply, toBistroError(error, request));
+    },
     bodyLimit: bodyLimitBytes,
     logger: logLevel === 'silent' ? false : { level: logLevel, serializers: { req: serializeRequest } },
     // A line per request costs more than the request itself; debug turns them on.
@@ -45,6 +54,7 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel }: HttpOpti
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
   });
+  capConnections(app.server, limits);
 
   // Added before any other preClose hook, so it is set before the core answers parked requests.
   app.addHook('preClose', (done) => {
@@ -60,7 +70,7 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel }: HttpOpti
     else void parseJson(request, body.toString(), done);
   });
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toBistroError(error, request)));
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, new BistroError('not_found', `Nothing at ${request.method} ${request.url}.`)));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, new BistroError('not_found', `Nothing at ${request.method} ${instanceOf(request.url)}.`)));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
