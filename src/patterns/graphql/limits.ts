@@ -1,6 +1,6 @@
 /**
  * Limits against abusive documents, measured on the AST before the (costlier) validation runs:
- * depth, aliases, directives and a static cost. Fragments are expanded where they are spread
+ * depth, aliases, directives, repeats of one field at one place (field-repeats.ts) and a static cost. Fragments are expanded where they are spread
  * (memoised, so a fragment bomb costs linear time to measure) and cycles are cut here; the
  * validation that runs next rejects them properly.
  */
@@ -20,11 +20,13 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { selectionBudget, type Repeats } from './field-repeats.ts';
 
 export interface GraphqlLimits {
   graphqlMaxDepth: number;
   graphqlMaxAliases: number;
   graphqlMaxDirectives: number;
+  graphqlMaxRepeats: number;
   graphqlMaxCost: number;
 }
 
@@ -191,6 +193,21 @@ export function shapeErrors(measured: Measurement, limits: GraphqlLimits): Graph
     errors.push(limitError('directives', `The query uses ${measured.directives} directives; at most ${limits.graphqlMaxDirectives} are allowed.`, limits.graphqlMaxDirectives, measured.directives));
   }
   return errors;
+}
+
+/** Too many selections of one field, or fragment spreads, at one place; or a walk that had to give up. */
+export function repeatsError(repeats: Repeats, limits: GraphqlLimits): GraphQLError | undefined {
+  if (repeats.exhausted) {
+    return limitError('repeats', `The query selects more than ${selectionBudget} fields once its fragments are spread.`, selectionBudget, selectionBudget + 1);
+  }
+  if (repeats.most <= limits.graphqlMaxRepeats) return undefined;
+  // The count stopped just past the limit, so `actual` is a lower bound, as the message says.
+  return limitError(
+    'repeats',
+    `The query has ${repeats.most} or more ${repeats.what} in one place; at most ${limits.graphqlMaxRepeats} are allowed. Ask for each field once.`,
+    limits.graphqlMaxRepeats,
+    repeats.most,
+  );
 }
 
 export function costError(cost: number, limits: GraphqlLimits): GraphQLError | undefined {
