@@ -29,6 +29,8 @@ const documents: Record<string, string> = {
   'wide places x20': `{ ${`menu { ${menuFields.join(' ')} __typename ingredients { name portions min max __typename } } `.repeat(20)}${`menuItem(id: "a") { ${menuFields.join(' ')} __typename ingredients { name portions min max __typename } } `.repeat(20)}}`,
   '180 one-field fragments': `{ menu { ${Array.from({ length: 180 }, (_, i) => `...F${i}`).join(' ')} } } ${Array.from({ length: 180 }, (_, i) => `fragment F${i} on MenuItem { ${[...menuFields, '__typename'][i % 9]} }`).join(' ')}`,
   '20 one-field fragments': `{ menu { ${Array.from({ length: 20 }, (_, i) => `...F${i}`).join(' ')} } } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on MenuItem { ${[...menuFields, '__typename'][i % 9]} }`).join(' ')}`,
+  'ofType chain x300, 20 each': `{ __type(name: "Order") { ${'ofType { ...R '.repeat(300)}${'} '.repeat(300)}} } fragment R on __Type { ${'name '.repeat(20)}}`,
+  'fragment bomb in __schema': `{ __schema { types { ...T9 } } } fragment T0 on __Type { name } ${Array.from({ length: 9 }, (_, i) => `fragment T${i + 1} on __Type { ofType { ...T${i} } interfaces { ...T${i} } possibleTypes { ...T${i} } }`).join(' ')}`,
   '20 whole fragments': `{ menu { ${Array.from({ length: 20 }, (_, i) => `...F${i}`).join(' ')} } } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on MenuItem { ${menuFields.join(' ')} __typename ingredients { name portions min max __typename } }`).join(' ')}`,
 };
 /** CPU milliseconds of one call, the median and worst of `rounds`. */

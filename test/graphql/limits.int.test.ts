@@ -53,6 +53,14 @@ test('regression: a fragment named __schema, or an alias named __schema, does no
   await refused(shallow, '{ __type: orders { items { items { menuItem { ingredients { name } } } } } }', 'depth', { token: staff });
 });
 
+test('regression: introspection is exempt from the depth limit but has its own, 20 levels (ofType chains compiled slowly)', async () => {
+  const chain = (levels: number) => `{ __type(name: "Order") { ${'ofType { '.repeat(levels - 2)}name${' }'.repeat(levels - 2)} } }`;
+  await data(node, chain(20));
+  const response = await refused(node, chain(300), 'depth');
+  assert.match(response.text, /The introspection is 300 levels deep; at most 20/);
+  await refused(node, `{ ...F } fragment F on Query { __schema { types { ${'ofType { '.repeat(20)}name${' }'.repeat(20)} } } }`, 'depth');
+});
+
 test('regression: circular fragments are refused with a validation error instead of hanging', async () => {
   for (const query of [
     '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }',
@@ -97,6 +105,10 @@ test('repeats are counted where the fields merge: in fragments, inline fragments
   const fifteen = await data(node, spreads(15));
   assert.equal(fifteen.menu[0].n14, fifteen.menu[0].n0, 'fifteen fragments spread at one place run');
   await refused(node, spreads(21).replaceAll(/n\d+: /g, ''), 'repeats');
+  // A fragment spread again below a place where it is spread (not a cycle) is counted there too.
+  const eleven = `fragment R on __Type { ${'name '.repeat(11)}}`;
+  await data(node, `{ __type(name: "Order") { ...R ofType { ...R } } } ${eleven}`);
+  await refused(node, `{ __type(name: "Order") { ...R ofType { ...R ${'name '.repeat(10)}} } } ${eleven}`, 'repeats');
   // One fragment spread many times at one place is one spread: graphql-js merges it for free.
   await data(node, `{ menu { ${'...F '.repeat(30)}} } fragment F on MenuItem { id }`);
 });

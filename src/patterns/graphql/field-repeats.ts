@@ -24,11 +24,20 @@ export const selectionBudget = 20_000;
 
 class Stop extends Error {}
 
+/** A selection set to collect, and the fragments whose spreading led to it (a cycle spreads one of them again). */
+interface Reached {
+  set: SelectionSetNode;
+  via: ReadonlySet<string>;
+}
+
+const none: ReadonlySet<string> = new Set();
+
 /**
  * Walks each operation place by place: a place is the selection sets whose fields merge (a field's
- * own set and those of every same-named field beside it). A fragment is spread once per place, and
- * not again below a place where it is already spread, which cuts cycles (validation reports them).
- * Stops as soon as a count passes `stopAbove`, so a refused document costs no more than that.
+ * own set and those of every same-named field beside it). A fragment is spread once per place
+ * (graphql-js compares a fragment with itself for free), and a spread inside its own expansion is
+ * a cycle, skipped here (validation reports it). Stops as soon as a count passes `stopAbove`, so a
+ * refused document costs no more than that.
  */
 export function countRepeats(document: DocumentNode, stopAbove: number): Repeats {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -36,7 +45,6 @@ export function countRepeats(document: DocumentNode, stopAbove: number): Repeats
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
   const result: Repeats = { most: 0, what: '', exhausted: false };
-  const active = new Set<string>();
   let budget = selectionBudget;
 
   function counted(count: number, what: () => string): void {
@@ -46,12 +54,12 @@ export function countRepeats(document: DocumentNode, stopAbove: number): Repeats
     if (count > stopAbove) throw new Stop();
   }
 
-  function place(sets: readonly SelectionSetNode[]): void {
-    const children = new Map<string, SelectionSetNode[]>();
+  function place(reached: readonly Reached[]): void {
+    const children = new Map<string, Reached[]>();
     const counts = new Map<string, number>();
-    const spreadHere: string[] = [];
+    const spreadHere = new Set<string>();
 
-    function collect(set: SelectionSetNode): void {
+    function collect({ set, via }: Reached): void {
       for (const selection of set.selections) {
         if (--budget < 0) {
           result.exhausted = true;
@@ -63,32 +71,31 @@ export function countRepeats(document: DocumentNode, stopAbove: number): Repeats
           counts.set(name, count);
           counted(count, () => `selections of "${name}"`);
           if (selection.selectionSet) {
+            const child = { set: selection.selectionSet, via };
             const list = children.get(name);
-            if (list) list.push(selection.selectionSet);
-            else children.set(name, [selection.selectionSet]);
+            if (list) list.push(child);
+            else children.set(name, [child]);
           }
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          collect(selection.selectionSet);
+          collect({ set: selection.selectionSet, via });
         } else {
           const name = selection.name.value;
           const fragment = fragments.get(name);
-          if (!fragment || active.has(name)) continue;
-          active.add(name);
-          spreadHere.push(name);
-          counted(spreadHere.length, () => 'fragment spreads');
-          collect(fragment.selectionSet);
+          if (!fragment || via.has(name) || spreadHere.has(name)) continue;
+          spreadHere.add(name);
+          counted(spreadHere.size, () => 'fragment spreads');
+          collect({ set: fragment.selectionSet, via: new Set([...via, name]) });
         }
       }
     }
 
-    for (const set of sets) collect(set);
+    for (const one of reached) collect(one);
     for (const sets of children.values()) place(sets);
-    for (const name of spreadHere) active.delete(name);
   }
 
   try {
     for (const definition of document.definitions) {
-      if (definition.kind === Kind.OPERATION_DEFINITION) place([definition.selectionSet]);
+      if (definition.kind === Kind.OPERATION_DEFINITION) place([{ set: definition.selectionSet, via: none }]);
     }
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
