@@ -43,6 +43,8 @@ export interface Config {
   graphqlMaxAliases: number;
   /** @default 10 directives per GraphQL document. */
   graphqlMaxDirectives: number;
+  /** Selections of one field (one response name) at one place of a GraphQL document, fragments counted where spread: validation compares each pair. @default 20 selections */
+  graphqlMaxRepeats: number;
   /** The parser stops past this many tokens. @default 2000 tokens — the GraphiQL introspection query needs about 200. */
   graphqlMaxTokens: number;
   /** Static cost: 1 per field, times the entries of each list it sits in. @default 20000 — a page of 50 orders with items and menu items costs about 11600. */
@@ -172,6 +174,7 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     graphqlMaxDepth: integer('BISTRO_GRAPHQL_MAX_DEPTH', env['BISTRO_GRAPHQL_MAX_DEPTH'], 10, 1, 100),
     graphqlMaxAliases: integer('BISTRO_GRAPHQL_MAX_ALIASES', env['BISTRO_GRAPHQL_MAX_ALIASES'], 15, 0, 1000),
     graphqlMaxDirectives: integer('BISTRO_GRAPHQL_MAX_DIRECTIVES', env['BISTRO_GRAPHQL_MAX_DIRECTIVES'], 10, 0, 1000),
+    graphqlMaxRepeats: integer('BISTRO_GRAPHQL_MAX_REPEATS', env['BISTRO_GRAPHQL_MAX_REPEATS'], 20, 1, 1000),
     graphqlMaxTokens: integer('BISTRO_GRAPHQL_MAX_TOKENS', env['BISTRO_GRAPHQL_MAX_TOKENS'], 2000, 100, 100_000),
     graphqlMaxCost: integer('BISTRO_GRAPHQL_MAX_COST', env['BISTRO_GRAPHQL_MAX_COST'], 20_000, 1, 10_000_000),
     graphqlIntrospection: onOff('BISTRO_GRAPHQL_INTROSPECTION', env['BISTRO_GRAPHQL_INTROSPECTION'], true),

@@ -3,6 +3,7 @@
  * `invoke` for every pattern. Operations are the remote control's buttons.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { ErrorCode } from '../domain/errors.ts';
 import type { NewEvent } from '../domain/events.ts';
 import type { Principal, Role } from '../domain/roles.ts';
 import type { StoreSession } from './store.ts';
@@ -74,6 +75,12 @@ export interface Operation<I extends TSchema = TSchema, O extends TSchema = TSch
   subjectOf?(input: Static<I>, output: Static<O> | undefined): string | undefined;
   /** Accepts `idempotencyKey`: the same key replays the first answer (IETF Idempotency-Key draft). */
   idempotent?: boolean;
+  /**
+   * Catalogue codes the handler answers that its declaration does not imply (a conflict, a stale
+   * cursor). Input, roles, ids, versions and idempotency add theirs by themselves; OpenAPI and
+   * OpenRPC document both (patterns/http/operation-errors.ts).
+   */
+  errors?: readonly ErrorCode[];
   /**
    * Checks of the input that wait on the world (a DNS lookup), run before the transaction opens:
    * a slow answer must never hold a transaction, which on SQLite every other write queues behind.

@@ -16,6 +16,7 @@ export const listEvents = defineOperation({
   }),
   output: Strict({ items: Type.Array(CloudEvent), nextCursor: Type.String() }, { title: 'EventPage' }),
   roles: allRoles,
+  errors: ['resync_required'],
   rest: { method: 'GET', path: '/events' },
   graphql: { field: 'events' },
   handler: ({ store, principal }, { after, types, limit }) => readEvents(store, principal, { after: parseCursor(after), types, limit }),

@@ -56,6 +56,7 @@ export const createMenuItem = defineOperation({
   input: Strict({ id: MenuItemId, ...menuItemFields }),
   output: MenuItem,
   roles: adminOnly,
+  errors: ['already_exists'],
   rest: { method: 'POST', path: '/menu', status: 201, location: (item: MenuItemModel) => `/menu/${item.id}` },
   graphql: { field: 'createMenuItem', input: { type: 'MenuItemInput' } },
   subjectOf: ({ id }) => menuSubject(id),

@@ -11,6 +11,7 @@ export const setOrderStatus = defineOperation({
   input: Strict({ id: Id, status: OrderStatus, expectedVersion: Type.Optional(ExpectedVersion) }),
   output: Order,
   roles: staff,
+  errors: ['invalid_transition'],
   rest: { method: 'PUT', path: '/orders/{id}/status', ifMatch: 'optional' },
   graphql: { field: 'setOrderStatus' },
   subjectOf: ({ id }) => orderSubject(id),

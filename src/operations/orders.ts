@@ -23,6 +23,7 @@ export const placeOrder = defineOperation({
   }),
   output: Order,
   roles: ['guest'],
+  errors: ['menu_item_unavailable'],
   idempotent: true,
   rest: {
     method: 'POST',
@@ -87,6 +88,7 @@ export const updateOrder = defineOperation({
   input: Strict({ id: Id, items: OrderItemRequests, expectedVersion: Type.Optional(ExpectedVersion) }),
   output: Order,
   roles: signedIn,
+  errors: ['invalid_transition', 'menu_item_unavailable'],
   rest: { method: 'PATCH', path: '/orders/{id}', ifMatch: 'required' },
   graphql: { field: 'updateOrder' },
   subjectOf: ({ id }) => orderSubject(id),
@@ -107,6 +109,7 @@ export const cancelOrder = defineOperation({
   input: Strict({ id: Id, expectedVersion: Type.Optional(ExpectedVersion) }),
   output: Order,
   roles: signedIn,
+  errors: ['invalid_transition'],
   rest: { method: 'DELETE', path: '/orders/{id}', ifMatch: 'optional' },
   graphql: { field: 'cancelOrder' },
   subjectOf: ({ id }) => orderSubject(id),

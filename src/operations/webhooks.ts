@@ -54,6 +54,7 @@ export const createWebhook = defineOperation({
   input: Strict({ url: WebhookUrl, types: WebhookEventTypes, description: Type.Optional(Type.String({ maxLength: 200 })) }),
   output: WithSecret,
   roles: signedIn,
+  errors: ['quota_exceeded'],
   rest: { method: 'POST', path: '/webhooks', status: 201, location: (endpoint: { id: string }) => `/webhooks/${endpoint.id}` },
   graphql: { field: 'createWebhook', input: { type: 'CreateWebhookInput' } },
   check: checkUrl,
@@ -206,6 +207,7 @@ export const testWebhook = defineOperation({
   input: Strict({ id: Id }),
   output: WebhookDelivery,
   roles: signedIn,
+  errors: ['webhook_disabled'],
   rest: { method: 'POST', path: '/webhooks/{id}/test', status: 202 },
   graphql: { field: 'testWebhook' },
   async handler(context, { id }) {
@@ -268,6 +270,7 @@ export const replayWebhook = defineOperation({
     { title: 'WebhookReplay' },
   ),
   roles: signedIn,
+  errors: ['webhook_disabled', 'resync_required'],
   rest: { method: 'POST', path: '/webhooks/{id}/replay', status: 202 },
   graphql: { field: 'replayWebhook' },
   async handler(context, { id, after }) {

@@ -53,6 +53,14 @@ test('regression: a fragment named __schema, or an alias named __schema, does no
   await refused(shallow, '{ __type: orders { items { items { menuItem { ingredients { name } } } } } }', 'depth', { token: staff });
 });
 
+test('regression: introspection is exempt from the depth limit but has its own, 20 levels (ofType chains compiled slowly)', async () => {
+  const chain = (levels: number) => `{ __type(name: "Order") { ${'ofType { '.repeat(levels - 2)}name${' }'.repeat(levels - 2)} } }`;
+  await data(node, chain(20));
+  const response = await refused(node, chain(300), 'depth');
+  assert.match(response.text, /The introspection is 300 levels deep; at most 20/);
+  await refused(node, `{ ...F } fragment F on Query { __schema { types { ${'ofType { '.repeat(20)}name${' }'.repeat(20)} } } }`, 'depth');
+});
+
 test('regression: circular fragments are refused with a validation error instead of hanging', async () => {
   for (const query of [
     '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }',
@@ -79,6 +87,48 @@ test('directives: at most 10, including repeats on one field', async () => {
   await data(node, `{ menu { ${fields(10)} } }`);
   await refused(node, `{ menu { ${fields(11)} } }`, 'directives');
   await refused(node, `{ menu { name${' @skip(if: false)'.repeat(50)} } }`, 'directives');
+});
+
+test('regression: 499 repeats of menu { id } (6 KB, inside every other limit) are refused before validation compares each pair', async () => {
+  const response = await refused(node, `{ ${'menu { id } '.repeat(499)}}`, 'repeats');
+  const error = response.body.errors.find((candidate: { extensions: { limit?: string } }) => candidate.extensions.limit === 'repeats');
+  assert.equal(error.extensions.max, 20, response.text);
+  assert.match(error.message, /selections of "menu"/, response.text);
+  assert.deepEqual(await data(node, `{ ${'menu { id } '.repeat(20)}}`), { menu: (await data(node, '{ menu { id } }')).menu }, 'twenty repeats merge into one answer');
+});
+
+test('repeats are counted where the fields merge: in fragments, inline fragments, and below same-named fields', async () => {
+  await refused(node, `{ menu { ${'id '.repeat(21)}} }`, 'repeats');
+  await refused(node, `{ ${'menu { ingredients { name } } '.repeat(3)}menu { ${'ingredients { name } '.repeat(18)}} }`, 'repeats');
+  await refused(node, `{ menu { ...A ...B } } fragment A on MenuItem { ${'id '.repeat(11)}} fragment B on MenuItem { ... on MenuItem { ${'id '.repeat(10)}} }`, 'repeats');
+  const spreads = (count: number) => `{ menu { ${Array.from({ length: count }, (_, index) => `...F${index}`).join(' ')} } } ${Array.from({ length: count }, (_, index) => `fragment F${index} on MenuItem { n${index}: name }`).join(' ')}`;
+  const fifteen = await data(node, spreads(15));
+  assert.equal(fifteen.menu[0].n14, fifteen.menu[0].n0, 'fifteen fragments spread at one place run');
+  await refused(node, spreads(21).replaceAll(/n\d+: /g, ''), 'repeats');
+  // A fragment spread again below a place where it is spread (not a cycle) is counted there too.
+  const eleven = `fragment R on __Type { ${'name '.repeat(11)}}`;
+  await data(node, `{ __type(name: "Order") { ...R ofType { ...R } } } ${eleven}`);
+  await refused(node, `{ __type(name: "Order") { ...R ofType { ...R ${'name '.repeat(10)}} } } ${eleven}`, 'repeats');
+  // One fragment spread many times at one place is one spread: graphql-js merges it for free.
+  await data(node, `{ menu { ${'...F '.repeat(30)}} } fragment F on MenuItem { id }`);
+});
+
+test('regression: a fragment bomb inside __schema (3^9 places) is refused before it is walked whole', async () => {
+  const fragments = Array.from({ length: 9 }, (_, index) => `fragment T${index + 1} on __Type { ofType { ...T${index} } interfaces { ...T${index} } possibleTypes { ...T${index} } }`);
+  const bomb = `{ __schema { types { ...T9 } } } fragment T0 on __Type { name } ${fragments.join(' ')}`;
+  const response = await refused(node, bomb, 'repeats');
+  assert.match(response.text, /more than 20000 fields once its fragments are spread/);
+});
+
+test('regression: /healthz answers while 40 documents of 499 repeats arrive at once', async () => {
+  const attack = `{ ${'menu { id } '.repeat(499)}}`;
+  const [health, ...answers] = await Promise.all([
+    node.request('/healthz'),
+    ...Array.from({ length: 40 }, () => graphql(node, attack)),
+  ]);
+  assert.equal(health?.status, 200, 'the node stays healthy');
+  for (const answer of answers) assert.equal(answer.status, 400, answer.text);
+  assert.ok(answers.every((answer) => answer.body.errors.some((error: { extensions: { limit?: string } }) => error.extensions.limit === 'repeats')), 'each is refused by the repeats limit');
 });
 
 test('tokens: the parser stops past 2000 tokens', async () => {

@@ -85,3 +85,48 @@ test('GET /docs is a page that loads the document, and its assets are served', a
   assert.equal((await node.request('/docs/assets/not-there.js')).status, 404);
   assert.equal((await node.request('/docs/assets/%2e%2e/package.json')).status, 404);
 });
+
+const problemCodesOf = (response: { content?: Record<string, { schema?: { allOf?: Array<{ properties?: { code?: { enum?: string[] } } }> } }> }): string[] =>
+  (response.content?.['application/problem+json']?.schema?.allOf ?? []).flatMap((part) => part.properties?.code?.enum ?? []);
+
+test('every operation documents its 4xx answers as problem+json, each code from the catalogue under its own status', async () => {
+  let operations = 0;
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item as Record<string, { responses: Record<string, any> }>)) { // eslint-disable-line @typescript-eslint/no-explicit-any -- plain JSON
+      operations += 1;
+      const route = `${method} ${path}`;
+      const clientErrors = Object.entries(operation.responses).filter(([status]) => /^4\d\d$/.test(status));
+      const problems = clientErrors.filter(([, response]) => response.content?.['application/problem+json'] !== undefined);
+      assert.ok(problems.length > 0, `${route} documents at least one 4xx problem`);
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (!/^[45]\d\d$/.test(status)) continue;
+        const codes = problemCodesOf(response);
+        assert.ok(codes.length > 0, `${route} ${status} names its codes`);
+        for (const code of codes) {
+          assert.ok(code in errorCatalogue, `${route} ${status}: ${code} is a catalogue code`);
+          assert.equal(String(errorCatalogue[code as keyof typeof errorCatalogue].status), status, `${route}: ${code} is documented under its own status`);
+        }
+      }
+    }
+  }
+  const bound = node.core.catalogue.list().filter((operation) => operation.rest !== undefined).length;
+  assert.equal(operations, bound + 1, 'every REST binding and GET /events/stream were checked');
+});
+
+test('the codes follow from each operation: auth, roles, path ids, If-Match, bodies, idempotency, declared conflicts, 429 and 503 everywhere', async () => {
+  const codesOf = (path: string, method: string) =>
+    Object.values(document.paths[path][method].responses as Record<string, object>).flatMap((response) => problemCodesOf(response as Parameters<typeof problemCodesOf>[0]));
+  const menu = codesOf('/menu', 'get');
+  assert.ok(menu.includes('validation_failed') && menu.includes('unauthorized') && menu.includes('rate_limited') && menu.includes('overloaded'), `GET /menu: ${menu.join(' ')}`);
+  assert.ok(!menu.includes('forbidden') && !menu.includes('not_found'), `GET /menu has no role or id to fail on: ${menu.join(' ')}`);
+  const patch = codesOf('/orders/{id}', 'patch');
+  for (const code of ['not_found', 'version_mismatch', 'precondition_required', 'invalid_transition', 'menu_item_unavailable', 'unsupported_media_type', 'payload_too_large', 'malformed_json']) {
+    assert.ok(patch.includes(code), `PATCH /orders/{id} documents ${code}: ${patch.join(' ')}`);
+  }
+  const place = codesOf('/orders', 'post');
+  for (const code of ['forbidden', 'idempotency_key_reused', 'idempotency_key_in_progress', 'menu_item_unavailable']) assert.ok(place.includes(code), `POST /orders documents ${code}`);
+  assert.ok(codesOf('/menu', 'post').includes('already_exists'), 'POST /menu documents already_exists');
+  const events = document.paths['/events'].get.responses['410'];
+  assert.equal(events.content['application/problem+json'].schema.allOf[0].$ref, '#/components/schemas/ResyncProblem', 'a stale cursor answers its head');
+  assert.ok(document.paths['/menu'].get.responses['429'].headers['Retry-After'], '429 carries Retry-After');
+});

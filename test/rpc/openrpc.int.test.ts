@@ -102,7 +102,12 @@ test('errors: every catalogue code is a component with its JSON-RPC code, and ev
   const setStatus = document.methods.find((method: { name: string }) => method.name === 'orders.setStatus');
   assert.ok(setStatus.errors.some((error: { $ref: string }) => error.$ref.endsWith('/forbidden')), 'a staff-only method can be forbidden');
   const menuList = document.methods.find((method: { name: string }) => method.name === 'menu.list');
-  assert.ok(!menuList.errors.some((error: { $ref: string }) => error.$ref.endsWith('/unauthorized')), 'anyone may list the menu');
+  assert.ok(!menuList.errors.some((error: { $ref: string }) => error.$ref.endsWith('/forbidden')), 'every role may list the menu');
+  // A bad token is refused even for the menu, so every method lists unauthorized.
+  assert.ok(menuList.errors.some((error: { $ref: string }) => error.$ref.endsWith('/unauthorized')), 'a bad token is refused even here');
+  assert.ok(setStatus.errors.some((error: { $ref: string }) => error.$ref.endsWith('/invalid_transition')), 'declared conflicts are listed');
+  const events = document.methods.find((method: { name: string }) => method.name === 'events.list');
+  assert.ok(events.errors.some((error: { $ref: string }) => error.$ref.endsWith('/resync_required')), 'a stale cursor is listed');
 });
 
 test('the document is the same for anyone, even with a bad token', async () => {

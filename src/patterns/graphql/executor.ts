@@ -18,7 +18,8 @@ import {
   type OperationTypeNode,
 } from 'graphql';
 import { withInputPointers } from './input-pointer-rules.ts';
-import { costError, measureDocument, shapeErrors, type GraphqlLimits } from './limits.ts';
+import { countRepeats } from './field-repeats.ts';
+import { costError, measureDocument, repeatsError, shapeErrors, type GraphqlLimits } from './limits.ts';
 import type { GraphqlContext } from './schema.ts';
 
 export interface GraphqlOptions extends GraphqlLimits {
@@ -77,7 +78,10 @@ export function createExecutor(schema: GraphQLSchema, options: GraphqlOptions, d
       return { ok: false, errors: [new GraphQLError(syntax.message, { nodes: syntax.nodes, source: syntax.source, positions: syntax.positions, extensions: { code: 'validation_failed' } })] };
     }
     const measured = measureDocument(document, schema, defaultLimits, undefined);
-    const tooMuch = [...shapeErrors(measured, options), ...(measured.costUsesVariables ? [] : [costError(measured.cost, options)].filter((error) => error !== undefined))];
+    const tooMuch = [
+      ...shapeErrors(measured, options),
+      ...[repeatsError(countRepeats(document, options.graphqlMaxRepeats), options), measured.costUsesVariables ? undefined : costError(measured.cost, options)].filter((error) => error !== undefined),
+    ];
     if (tooMuch.length > 0) return { ok: false, errors: tooMuch };
     const invalid = validate(schema, document, rules, { maxErrors: 20 });
     if (invalid.length > 0) return { ok: false, errors: invalid };

@@ -56,20 +56,29 @@ function badRequest(message: string): BistroError {
   return new BistroError('validation_failed', message);
 }
 
-function paramsFrom(raw: Record<string, unknown>, fromUrl: boolean): GraphqlParams {
-  const { query, operationName } = raw;
-  let variables = raw['variables'];
-  if (typeof query !== 'string' || query.trim() === '') throw badRequest('Send the GraphQL document as the string "query".');
-  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') throw badRequest('"operationName" must be a string.');
-  if (fromUrl && typeof variables === 'string') {
+/** `variables` or `extensions`: a map, or absent or null; in a URL, the map's JSON text. */
+function mapParameter(raw: Record<string, unknown>, name: 'variables' | 'extensions', fromUrl: boolean): Record<string, unknown> | undefined {
+  let value = raw[name];
+  if (fromUrl && typeof value === 'string') {
     try {
-      variables = JSON.parse(variables) as unknown;
+      value = JSON.parse(value) as unknown;
     } catch {
-      throw badRequest('"variables" must be a JSON object.');
+      throw badRequest(`"${name}" must be a JSON object.`);
     }
   }
-  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) throw badRequest('"variables" must be an object.');
-  return { query, operationName: operationName ?? undefined, variables: (variables ?? undefined) as Record<string, unknown> | undefined };
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(`"${name}" must be an object.`);
+  return value as Record<string, unknown>;
+}
+
+function paramsFrom(raw: Record<string, unknown>, fromUrl: boolean): GraphqlParams {
+  const { query, operationName } = raw;
+  if (typeof query !== 'string' || query.trim() === '') throw badRequest('Send the GraphQL document as the string "query".');
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') throw badRequest('"operationName" must be a string.');
+  const variables = mapParameter(raw, 'variables', fromUrl);
+  // Bistro reads no extensions, but one that is not a map is a malformed request (GraphQL over HTTP §Request Parameters), 400 as other servers answer.
+  mapParameter(raw, 'extensions', fromUrl);
+  return { query, operationName: operationName ?? undefined, variables };
 }
 
 

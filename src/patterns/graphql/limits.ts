@@ -1,6 +1,6 @@
 /**
  * Limits against abusive documents, measured on the AST before the (costlier) validation runs:
- * depth, aliases, directives and a static cost. Fragments are expanded where they are spread
+ * depth, aliases, directives, repeats of one field at one place (field-repeats.ts) and a static cost. Fragments are expanded where they are spread
  * (memoised, so a fragment bomb costs linear time to measure) and cycles are cut here; the
  * validation that runs next rejects them properly.
  */
@@ -20,11 +20,13 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { selectionBudget, type Repeats } from './field-repeats.ts';
 
 export interface GraphqlLimits {
   graphqlMaxDepth: number;
   graphqlMaxAliases: number;
   graphqlMaxDirectives: number;
+  graphqlMaxRepeats: number;
   graphqlMaxCost: number;
 }
 
@@ -32,14 +34,23 @@ export interface GraphqlLimits {
 export const defaultListSize = 10;
 
 /**
- * Introspection is bounded by graphql-js's MaxIntrospectionDepthRule and the token limit, so its
- * subtree does not count towards depth or cost (the standard introspection query is 13 levels deep).
- * Only the field name counts: an alias or a fragment called `__schema` is measured like any other.
+ * Introspection has a depth limit of its own, so its subtree does not count towards depth or cost
+ * (the standard introspection query is 13 levels deep). Only the field name counts: an alias or a
+ * fragment called `__schema` is measured like any other.
  */
 const introspectionFields = new Set(['__schema', '__type']);
 
+/**
+ * Deepest `__schema`/`__type` subtree. graphql-js's MaxIntrospectionDepthRule does not count
+ * `ofType`, and graphql-jit's compilation grows faster than the depth: a 1 KB
+ * `__type { ofType { ofType … } }` 300 levels deep took 130 ms of CPU to compile.
+ */
+export const maxIntrospectionDepth = 20;
+
 export interface Measurement {
   depth: number;
+  /** The deepest `__schema`/`__type` subtree, counted from that field. */
+  introspectionDepth: number;
   aliases: number;
   directives: number;
   cost: number;
@@ -49,6 +60,7 @@ export interface Measurement {
 
 interface Shape {
   depth: number;
+  introspectionDepth: number;
   aliases: number;
   directives: number;
 }
@@ -73,7 +85,7 @@ export function measureDocument(
     const known = shapes.get(name);
     if (known) return known;
     const fragment = fragments.get(name);
-    if (!fragment || inProgress.has(name)) return { depth: 0, aliases: 0, directives: 0 };
+    if (!fragment || inProgress.has(name)) return { depth: 0, introspectionDepth: 0, aliases: 0, directives: 0 };
     inProgress.add(name);
     const inner = shapeOf(fragment.selectionSet);
     inProgress.delete(name);
@@ -83,19 +95,26 @@ export function measureDocument(
   }
 
   function shapeOf(set: SelectionSetNode): Shape {
-    const total: Shape = { depth: 0, aliases: 0, directives: 0 };
+    const total: Shape = { depth: 0, introspectionDepth: 0, aliases: 0, directives: 0 };
     for (const selection of set.selections) {
-      let inner: Shape = { depth: 0, aliases: 0, directives: 0 };
+      let inner: Shape = { depth: 0, introspectionDepth: 0, aliases: 0, directives: 0 };
       if (selection.kind === Kind.FIELD) {
         if (selection.selectionSet) inner = shapeOf(selection.selectionSet);
         const exempt = introspectionFields.has(selection.name.value);
-        inner = { depth: exempt ? 1 : inner.depth + 1, aliases: inner.aliases + (selection.alias ? 1 : 0), directives: inner.directives };
+        inner = {
+          depth: exempt ? 1 : inner.depth + 1,
+          // Below __schema every field (types, ofType …) counts towards depth, so depth + 1 is the subtree's.
+          introspectionDepth: exempt ? Math.max(inner.depth + 1, inner.introspectionDepth) : inner.introspectionDepth,
+          aliases: inner.aliases + (selection.alias ? 1 : 0),
+          directives: inner.directives,
+        };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         inner = shapeOf(selection.selectionSet);
       } else {
         inner = fragmentShape(selection.name.value);
       }
       total.depth = Math.max(total.depth, inner.depth);
+      total.introspectionDepth = Math.max(total.introspectionDepth, inner.introspectionDepth);
       total.aliases += inner.aliases;
       total.directives += inner.directives + (selection.directives?.length ?? 0);
     }
@@ -158,7 +177,7 @@ export function measureDocument(
     return total;
   }
 
-  const result: Measurement = { depth: 0, aliases: 0, directives: 0, cost: 0, costUsesVariables: false };
+  const result: Measurement = { depth: 0, introspectionDepth: 0, aliases: 0, directives: 0, cost: 0, costUsesVariables: false };
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     operation = definition;
@@ -166,6 +185,7 @@ export function measureDocument(
     const operationDirectives = (definition.directives?.length ?? 0) + (definition.variableDefinitions ?? []).reduce((sum, variable) => sum + (variable.directives?.length ?? 0), 0);
     const root = schema.getRootType(definition.operation) ?? undefined;
     result.depth = Math.max(result.depth, shape.depth);
+    result.introspectionDepth = Math.max(result.introspectionDepth, shape.introspectionDepth);
     result.aliases = Math.max(result.aliases, shape.aliases);
     result.directives = Math.max(result.directives, shape.directives + operationDirectives);
     result.cost = Math.max(result.cost, costOf(definition.selectionSet, root, undefined));
@@ -184,6 +204,9 @@ export function shapeErrors(measured: Measurement, limits: GraphqlLimits): Graph
   if (measured.depth > limits.graphqlMaxDepth) {
     errors.push(limitError('depth', `The query is ${measured.depth} levels deep; at most ${limits.graphqlMaxDepth} are allowed.`, limits.graphqlMaxDepth, measured.depth));
   }
+  if (measured.introspectionDepth > maxIntrospectionDepth) {
+    errors.push(limitError('depth', `The introspection is ${measured.introspectionDepth} levels deep; at most ${maxIntrospectionDepth} are allowed.`, maxIntrospectionDepth, measured.introspectionDepth));
+  }
   if (measured.aliases > limits.graphqlMaxAliases) {
     errors.push(limitError('aliases', `The query uses ${measured.aliases} aliases; at most ${limits.graphqlMaxAliases} are allowed.`, limits.graphqlMaxAliases, measured.aliases));
   }
@@ -191,6 +214,21 @@ export function shapeErrors(measured: Measurement, limits: GraphqlLimits): Graph
     errors.push(limitError('directives', `The query uses ${measured.directives} directives; at most ${limits.graphqlMaxDirectives} are allowed.`, limits.graphqlMaxDirectives, measured.directives));
   }
   return errors;
+}
+
+/** Too many selections of one field, or fragment spreads, at one place; or a walk that had to give up. */
+export function repeatsError(repeats: Repeats, limits: GraphqlLimits): GraphQLError | undefined {
+  if (repeats.exhausted) {
+    return limitError('repeats', `The query selects more than ${selectionBudget} fields once its fragments are spread.`, selectionBudget, selectionBudget + 1);
+  }
+  if (repeats.most <= limits.graphqlMaxRepeats) return undefined;
+  // The count stopped just past the limit, so `actual` is a lower bound, as the message says.
+  return limitError(
+    'repeats',
+    `The query has ${repeats.most} or more ${repeats.what} in one place; at most ${limits.graphqlMaxRepeats} are allowed. Ask for each field once.`,
+    limits.graphqlMaxRepeats,
+    repeats.most,
+  );
 }
 
 export function costError(cost: number, limits: GraphqlLimits): GraphQLError | undefined {

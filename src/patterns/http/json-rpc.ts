@@ -6,7 +6,24 @@
  */
 import type { ErrorCode, JsonObject, Principal, WireFieldError } from '../../core/core.ts';
 
-export type RpcId = string | number | null;
+/**
+ * A numeric id kept as the client wrote it, because a JavaScript number would not give it back
+ * exactly (9007199254740993, 1.10, 1e-7): the dispatcher's `stringify` writes `json` as it is.
+ */
+export class RawNumberId {
+  readonly json: string;
+
+  constructor(json: string) {
+    this.json = json;
+  }
+
+  /** Only for a serialiser other than the dispatcher's, which would otherwise write an object. */
+  toJSON(): number {
+    return Number(this.json);
+  }
+}
+
+export type RpcId = string | number | RawNumberId | null;
 
 export interface RpcErrorData {
   /** The catalogue code, as REST's problem `code` and GraphQL's `extensions.code`. */

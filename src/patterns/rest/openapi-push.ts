@@ -1,12 +1,9 @@
 /** The push side of the OpenAPI document: long polling on the GETs that may be held, and GET /events/stream (SSE). */
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { type Catalogue, type JsonObject, plainSchema } from '../../core/core.ts';
+import { sortCodes } from '../http/operation-errors.ts';
 import { longPolled } from './long-poll.ts';
-
-const problem = (description: string, schema = 'Problem'): JsonObject => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: `#/components/schemas/${schema}` } } },
-});
+import { problemResponses } from './openapi-problems.ts';
 
 /** A problem whose `head` says where to follow from after reading the current state again. */
 export const resyncProblemSchema: JsonObject = {
@@ -50,10 +47,9 @@ export function longPollResponses(operationName: string): { headers: JsonObject;
   const kind = longPolled[operationName];
   if (!kind) return { headers: {}, responses: {} };
   const headers = { 'Preference-Applied': { schema: { type: 'string' }, description: 'The `wait=N` used, when asked with `Prefer: wait`.' } };
+  // A stale cursor's 410 is among the operation's own problems (it declares resync_required).
   const responses: JsonObject =
-    kind === 'events'
-      ? { '410': problem('resync_required: `after` is older than the retained log; read the current state and follow from `head`.', 'ResyncProblem') }
-      : { '304': { description: 'Not modified: your If-None-Match still matches (held with `wait`: nothing changed before the wait ended).', headers } };
+    kind === 'events' ? {} : { '304': { description: 'Not modified: your If-None-Match still matches (held with `wait`: nothing changed before the wait ended).', headers } };
   return { headers, responses };
 }
 
@@ -77,9 +73,7 @@ export function eventStreamPath(catalogue: Catalogue): JsonObject {
       ],
       responses: {
         '200': { description: 'The stream, until the client leaves or the node shuts down.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
-        '400': problem('A bad cursor or type.'),
-        '401': problem('A bad or revoked token.'),
-        '410': problem('resync_required: the cursor is older than the retained log.', 'ResyncProblem'),
+        ...problemResponses(sortCodes(['validation_failed', 'unauthorized', 'resync_required', 'rate_limited', 'internal_error', 'unavailable', 'overloaded'])),
       },
     },
   };

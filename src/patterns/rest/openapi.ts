@@ -1,25 +1,9 @@
-/** OpenAPI 3.1, generated from the catalogue: every REST binding, its schemas, headers and errors. */
+/** OpenAPI 3.1, generated from the catalogue: every REST binding, its schemas, headers and the problems it can answer. */
 import type { TObject, TSchema } from '@sinclair/typebox';
-import { type Catalogue, errorCatalogue, type JsonObject, mustSend, plainSchema } from '../../core/core.ts';
+import { type Catalogue, type JsonObject, mustSend, plainSchema } from '../../core/core.ts';
+import { problemResponses, problemSchema, restErrors } from './openapi-problems.ts';
 import { eventStreamPath, longPollParameters, longPollResponses, resyncProblemSchema } from './openapi-push.ts';
 import { pathParameters } from './rest-routes.ts';
-
-const problemSchema = {
-  type: 'object',
-  required: ['type', 'title', 'status', 'detail', 'code'],
-  properties: {
-    type: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    code: { type: 'string', enum: Object.keys(errorCatalogue) },
-    instance: { type: 'string' },
-    errors: {
-      type: 'array',
-      items: { type: 'object', properties: { pointer: { type: 'string' }, detail: { type: 'string' } } },
-    },
-  },
-};
 
 const plain = plainSchema;
 const isRequired = mustSend;
@@ -84,7 +68,8 @@ export function createOpenApiDocument(catalogue: Catalogue, version: string): Js
         [status]: success,
         ...(rest.method === 'GET' ? { '304': { description: 'Not modified: your If-None-Match still matches.' } } : {}),
         ...push.responses,
-        default: { description: 'A problem (RFC 9457).', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+        ...problemResponses(restErrors(operation, requestBody !== undefined)),
+        default: { description: 'A problem (RFC 9457) any request may meet: a request or its headers too slow (408), a URL or headers too large (414, 431).', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
       },
     };
   }

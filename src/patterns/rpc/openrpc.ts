@@ -1,21 +1,15 @@
 /** The OpenRPC 1.3 document `rpc.discover` answers, generated from the catalogue like REST's OpenAPI. */
 import type { TObject } from '@sinclair/typebox';
 import { type AnyOperation, type Catalogue, errorCatalogue, type ErrorCode, type JsonObject, mustSend, plainSchema } from '../../core/core.ts';
+import { operationErrors } from '../http/operation-errors.ts';
 import { rpcErrorCodes } from './rpc-errors.ts';
 
 const plain = plainSchema;
 
 const errorRef = (code: ErrorCode) => ({ $ref: `#/components/errors/${code}` });
 
-/** Errors any call of this operation can meet; the rest (not_found, conflicts …) depend on the data. */
-function errorsOf(operation: AnyOperation): JsonObject[] {
-  const codes: ErrorCode[] = ['validation_failed'];
-  if (!operation.roles.includes('anonymous')) codes.push('unauthorized');
-  if (!['guest', 'waiter', 'kitchen', 'admin'].every((role) => (operation.roles as readonly string[]).includes(role))) codes.push('forbidden');
-  if (operation.idempotent) codes.push('idempotency_key_reused', 'idempotency_key_in_progress');
-  codes.push('internal_error');
-  return codes.map(errorRef);
-}
+/** The catalogue codes a call of this operation can answer (operation-errors.ts); the envelope's own are the protocol's. */
+const errorsOf = (operation: AnyOperation): JsonObject[] => operationErrors(operation).map(errorRef);
 
 function methodOf(operation: AnyOperation): JsonObject {
   const input = operation.input as TObject;

@@ -5,11 +5,13 @@
  */
 import { BistroError, type Core, invalid, type Principal } from '../../core/core.ts';
 import { createOpenRpcDocument } from './openrpc.ts';
-import type { PrincipalSource, RpcContext, RpcEndpoint, RpcError, RpcId, RpcReply, RpcResponse, TransportMethod } from '../http/json-rpc.ts';
+import { RawNumberId, type PrincipalSource, type RpcContext, type RpcEndpoint, type RpcError, type RpcId, type RpcReply, type RpcResponse, type TransportMethod } from '../http/json-rpc.ts';
+import { parseRpcText } from './exact-ids.ts';
 import { internalError, protocolError, toRpcError } from './rpc-errors.ts';
 
 // The transport-facing types live in patterns/http, where the WebSocket pattern can see them too.
 export type { PrincipalSource, RpcContext, RpcId, RpcReply, RpcResponse, TransportMethod } from '../http/json-rpc.ts';
+export { parseRpcText } from './exact-ids.ts';
 
 export interface RpcDispatcherOptions {
   core: Pick<Core, 'catalogue' | 'invoke' | 'answers'>;
@@ -48,12 +50,18 @@ interface KeptResult {
 /** Responses whose result JSON is ready-made: `stringifyReply` splices it in instead of serialising the result again. */
 const readyResults = new WeakMap<RpcResponse, string>();
 
+const idJson = (id: RpcId) => (id instanceof RawNumberId ? id.json : JSON.stringify(id));
+
 /** Same bytes JSON.stringify would give a success response: the envelope's keys in the same order. */
-const envelope = (resultJson: string, id: RpcId) => `{"jsonrpc":"2.0","result":${resultJson},"id":${JSON.stringify(id)}}`;
+const envelope = (resultJson: string, id: RpcId) => `{"jsonrpc":"2.0","result":${resultJson},"id":${idJson(id)}}`;
 
 function stringifyResponse(response: RpcResponse): string {
   const result = readyResults.get(response);
-  return result === undefined ? JSON.stringify(response) : envelope(result, response.id);
+  if (result !== undefined) return envelope(result, response.id);
+  if (!(response.id instanceof RawNumberId)) return JSON.stringify(response);
+  // The id is the envelope's last key, so the rest is written as usual and the raw id appended.
+  const { id, ...rest } = response;
+  return `${JSON.stringify(rest).slice(0, -1)},"id":${id.json}}`;
 }
 
 /** The reply as JSON text, with ready-made results spliced in. */
@@ -61,8 +69,11 @@ export function stringifyReply(reply: RpcReply): string {
   return Array.isArray(reply) ? `[${reply.map(stringifyResponse).join(',')}]` : stringifyResponse(reply);
 }
 
-/** §4: an id is a string, a number or null; a number JSON cannot carry back (1e400 parses to Infinity) is refused. */
-const isValidId = (id: unknown): id is RpcId => typeof id === 'string' || id === null || (typeof id === 'number' && Number.isFinite(id));
+/**
+ * §4: an id is a string, a number or null. A number past a safe integer arrives as its raw text
+ * (exact-ids.ts); one that parses to Infinity (1e400) is refused, as JSON clients could not read it back.
+ */
+const isValidId = (id: unknown): id is RpcId => typeof id === 'string' || id === null || (typeof id === 'number' && Number.isFinite(id)) || id instanceof RawNumberId;
 
 function checkRequest(request: unknown): Checked {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
@@ -220,7 +231,7 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
     async handleText(text, context) {
       let message: unknown;
       try {
-        message = JSON.parse(text);
+        message = parseRpcText(text);
       } catch {
         return failure(null, toRpcError(new BistroError('malformed_json', 'The message is not valid JSON.')));
       }

@@ -7,7 +7,7 @@ import type { BistroError} from '../../core/core.ts';
 import { anonymous, type Core } from '../../core/core.ts';
 import { methodNotAllowed, requireJsonBody } from '../http/http-rules.ts';
 import { toBistroError } from '../http/errors.ts';
-import { stringifyReply, type PrincipalSource, type RpcContext, type RpcDispatcher, type RpcReply } from './rpc-dispatcher.ts';
+import { parseRpcText, stringifyReply, type PrincipalSource, type RpcContext, type RpcDispatcher, type RpcReply } from './rpc-dispatcher.ts';
 import { toRpcError } from './rpc-errors.ts';
 
 const json = 'application/json; charset=utf-8';
@@ -66,7 +66,7 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, dispatch
       const text = typeof request.body === 'string' ? request.body : '';
       let message: unknown;
       try {
-        message = JSON.parse(text);
+        message = parseRpcText(text);
       } catch {
         // The dispatcher answers bad JSON (-32700).
         return dispatcher.handleText(text, contextFor(core, request)).then((answer) => void sendReply(reply, answer));
