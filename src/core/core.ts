@@ -27,7 +27,7 @@ export { formatCursor, parseCursor } from './cursor.ts';
 export type { CommitListener, Invoke, InvokeOptions, InvokeResult } from './invoke.ts';
 export { mustSend, plainSchema, type JsonObject } from './json-schema.ts';
 export type { AnyOperation, GraphqlBinding, HttpMethod, RestBinding } from './operation.ts';
-export { BistroError, errorCatalogue, invalid, pointerToken, wireFieldErrors, type ErrorCode, type FieldError, type WireFieldError } from '../domain/errors.ts';
+export { BistroError, errorCatalogue, fieldErrorSummary, invalid, pointerToken, wireFieldErrors, type ErrorCode, type FieldError, type WireFieldError } from '../domain/errors.ts';
 export type { CloudEvent, EventType } from '../domain/events.ts';
 export type { AttemptOutcome, FinishedAttempt, WebhookQueue } from './webhook-queue.ts';
 export type { ClaimedDelivery } from './store.ts';
