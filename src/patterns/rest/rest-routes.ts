@@ -135,7 +135,7 @@ function answer(core: Core, maxWaitSeconds: number, cache: Slot, operation: AnyO
 async function answerFully(core: Core, maxWaitSeconds: number, cache: Slot, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   // Before any ready-made answer: a bad token is refused even for the menu.
   const authorization = request.headers.authorization;
-  const principal = authorization === undefined ? anonymous : await core.authenticate(authorization);
+  const principal = authorization === undefined ? anonymous : await core.authenticateHeader(authorization);
   const shared = core.answers.isShared(operation.name);
   const readAt = core.answers.head();
   if (shared) {
