@@ -66,7 +66,8 @@ export function compileValidator(schema: TSchema): Validator {
   const quick: ValidateFunction = firstError.compile(schema);
   // Plain JSON Schema for the bounds: TypeBox's symbol keys do not survive the copy, nor need to.
   const tooLong: ValidateFunction = firstError.compile(sizeBounds(JSON.parse(JSON.stringify(schema)) as SchemaObject));
-  const thorough: ValidateFunction = everyError.compile(schema);
+  // Compiled on the first refusal: most operations never meet one, and start-up pays for every compilation.
+  let thorough: ValidateFunction | undefined;
   return (input) => {
     if (quick(input)) {
       // After the schema, so the walk meets only the finite shapes the schema allows.
@@ -75,6 +76,7 @@ export function compileValidator(schema: TSchema): Validator {
       return;
     }
     if (!tooLong(input)) throw refusal(tooLong.errors);
+    thorough ??= everyError.compile(schema);
     thorough(input);
     throw refusal(thorough.errors);
   };
