@@ -29,8 +29,8 @@ export interface AnswerCache {
   slot<T>(): AnswerSlot<T>;
   /**
    * The output of `name(input)`: for a shared read, the kept one while the log has not grown;
-   * anything else is simply invoked. `principal` must come from `authenticate` (a bad token is
-   * refused before this). The kept output was made from an input with the same JSON, which passed
+   * anything else is simply invoked. `principal` must come from `authenticateHeader` or
+   * `authenticateToken` (a bad token is refused before this). The kept output was made from an input with the same JSON, which passed
    * the same role and input checks, so a hit skips them. Outputs are frozen: they are shared.
    * The result keeps its change tag, so REST's ETag of a kept answer is the one it was made with.
    */

@@ -26,8 +26,9 @@ export type { Feed, FeedFilter, FeedListener, FeedPage, Following, FollowHandler
 export { formatCursor, parseCursor } from './cursor.ts';
 export type { CommitListener, Invoke, InvokeOptions, InvokeResult } from './invoke.ts';
 export { mustSend, plainSchema, type JsonObject } from './json-schema.ts';
+export { tokenOfParameter } from './auth.ts';
 export type { AnyOperation, GraphqlBinding, HttpMethod, RestBinding } from './operation.ts';
-export { BistroError, errorCatalogue, invalid, pointerToken, wireFieldErrors, type ErrorCode, type FieldError, type WireFieldError } from '../domain/errors.ts';
+export { BistroError, errorCatalogue, fieldErrorSummary, invalid, pointerToken, wireFieldErrors, type ErrorCode, type FieldError, type WireFieldError } from '../domain/errors.ts';
 export type { CloudEvent, EventType } from '../domain/events.ts';
 export type { AttemptOutcome, FinishedAttempt, WebhookQueue } from './webhook-queue.ts';
 export type { ClaimedDelivery } from './store.ts';
@@ -43,7 +44,8 @@ const system: Principal = { id: 'system', role: 'admin', name: 'system' };
 export interface Core {
   catalogue: Catalogue;
   invoke: Invoke;
-  authenticate: Authenticator['authenticate'];
+  authenticateHeader: Authenticator['authenticateHeader'];
+  authenticateToken: Authenticator['authenticateToken'];
   feed: Feed;
   /** Adds a listener told of every commit on this node (after the feed); returns how to remove it. */
   onCommit(listener: CommitListener): () => void;
@@ -140,7 +142,8 @@ export function createCore({
   return {
     catalogue,
     invoke,
-    authenticate: (authorization) => authenticator.authenticate(authorization),
+    authenticateHeader: (authorization) => authenticator.authenticateHeader(authorization),
+    authenticateToken: (token) => authenticator.authenticateToken(token),
     feed,
     answers,
     onCommit(listener) {

@@ -16,11 +16,11 @@ export const eventSource = '/bistro';
 
 export interface InvokeOptions {
   /**
-   * The change tag the caller read (REST If-Match): the change goes through only if the resource
-   * is still at it, else `version_mismatch`. Checked once the handler has found the resource, so
-   * a resource the caller may not see stays `not_found`.
+   * The change tags the caller read (REST If-Match, a list): the change goes through only if the
+   * resource is still at one of them, else `version_mismatch`. Checked once the handler has found
+   * the resource, so a resource the caller may not see stays `not_found`.
    */
-  ifMatch?: number | undefined;
+  ifMatch?: readonly number[] | undefined;
 }
 
 export interface InvokeResult {
@@ -149,7 +149,7 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
         if (options.ifMatch !== undefined) {
           if (subject === undefined) throw new Error(`${name} names no resource, so it cannot honour If-Match`);
           // Before this command's own events are appended: the tag the resource had when the change began.
-          if ((await session.events.lastChangeOf(subject)) !== options.ifMatch) {
+          if (!options.ifMatch.includes(await session.events.lastChangeOf(subject))) {
             throw new BistroError('version_mismatch', 'The resource changed since you read it: read it again for its current ETag.');
           }
         }

@@ -39,20 +39,64 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * The most field errors an answer lists. An error answer must stay small whatever the input: 21,000
+ * bad items once made a 2 MB answer to a 63 KB request. The rest are counted (`errorCount`), not listed.
+ */
+export const maxListedFieldErrors = 20;
+/** Longest piece of client input an answer repeats (a pointer's step, a quoted value), in characters. */
+export const maxEchoedInput = 64;
+/** Longest field message, and longest `detail`, in characters: both may quote input. */
+const maxFieldMessage = 300;
+const maxDetail = 1000;
+
+/** `text` cut to `limit` characters, marked with `…` when cut; never splits a surrogate pair. */
+export function clipped(text: string, limit = maxEchoedInput): string {
+  if (text.length <= limit) return text;
+  const high = text.charCodeAt(limit - 1);
+  const end = high >= 0xd800 && high <= 0xdbff ? limit - 1 : limit;
+  return `${text.slice(0, end)}…`;
+}
+
+/** A pointer whose steps are cut to `maxEchoedInput`: a 60 KB unknown key is named by its start. */
+function clippedPointer(path: string): string {
+  if (path.length <= maxEchoedInput) return path;
+  // A cut must not leave half of a `~0`/`~1` escape behind.
+  return path
+    .split('/')
+    .map((token) => clipped(token).replace(/~…$/, '…'))
+    .join('/');
+}
+
+const boundedFieldError = (field: FieldError): FieldError => ({ path: clippedPointer(field.path), message: clipped(field.message, maxFieldMessage) });
+
+/**
+ * The `detail` of a refusal that names fields: the first one alone, and how many more there are
+ * (the list is in `errors`, so it is said once).
+ */
+export function fieldErrorSummary(fieldErrors: readonly FieldError[]): string {
+  const [first] = fieldErrors;
+  if (first === undefined) return errorCatalogue.validation_failed.title;
+  const firstSaid = `${clippedPointer(first.path) || 'input'} ${clipped(first.message, maxFieldMessage)}`;
+  const more = fieldErrors.length - 1;
+  return more === 0 ? firstSaid : `${firstSaid} (and ${more} more field error${more === 1 ? '' : 's'})`;
+}
+
 export class BistroError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** At most `maxListedFieldErrors`, each with its echoed input clipped; `details.errorCount` says how many there were when that is more. */
   readonly fieldErrors: FieldError[];
-  /** Extra members a client acts on (a resync's `head` cursor); every pattern sends them beside the code. */
-  readonly details: Readonly<Record<string, string>>;
+  /** Extra members a client acts on (a resync's `head` cursor, `errorCount`); every pattern sends them beside the code. */
+  readonly details: Readonly<Record<string, string | number>>;
 
-  constructor(code: ErrorCode, detail?: string, fieldErrors: FieldError[] = [], details: Record<string, string> = {}) {
-    super(detail ?? errorCatalogue[code].title);
+  constructor(code: ErrorCode, detail?: string, fieldErrors: readonly FieldError[] = [], details: Record<string, string | number> = {}) {
+    super(clipped(detail ?? errorCatalogue[code].title, maxDetail));
     this.name = 'BistroError';
     this.code = code;
     this.status = errorCatalogue[code].status;
-    this.fieldErrors = fieldErrors;
-    this.details = details;
+    this.fieldErrors = fieldErrors.slice(0, maxListedFieldErrors).map(boundedFieldError);
+    this.details = fieldErrors.length > maxListedFieldErrors ? { ...details, errorCount: fieldErrors.length } : details;
   }
 }
 

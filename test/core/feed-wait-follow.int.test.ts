@@ -42,7 +42,7 @@ async function openStore(name: string): Promise<Store> {
 
 async function guestOf(core: Core, name: string): Promise<Principal> {
   const { output } = await core.invoke('guests.register', { table: 4, name }, anonymous);
-  return core.authenticate((output as { token: string }).token);
+  return core.authenticateToken((output as { token: string }).token);
 }
 
 const place = async (core: Core, guest: Principal) => (await core.invoke('orders.place', { items: [fishAndChipsNoSaltTwoFish] }, guest)).output as { id: string };
@@ -172,12 +172,12 @@ test('a revoked key stops authenticating at once, and listeners hear of it', asy
   const core = await openCore('revoke');
   const { output } = await core.invoke('keys.create', { role: 'waiter', name: 'Floor' }, admin);
   const { id, token } = output as { id: string; token: string };
-  assert.equal((await core.authenticate(`Bearer ${token}`)).id, id, 'the key works (and is now cached)');
+  assert.equal((await core.authenticateHeader(`Bearer ${token}`)).id, id, 'the key works (and is now cached)');
   const heard: string[] = [];
   const stop = core.onRevoke((principalId) => heard.push(principalId));
   await core.invoke('keys.revoke', { id }, admin);
   assert.deepEqual(heard, [id], 'listeners hear the revocation before the command answers');
-  await assert.rejects(core.authenticate(`Bearer ${token}`), /not valid/, 'the cached key is forgotten');
+  await assert.rejects(core.authenticateHeader(`Bearer ${token}`), /not valid/, 'the cached key is forgotten');
   stop();
 });
 

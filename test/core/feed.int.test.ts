@@ -49,7 +49,7 @@ async function openNode(): Promise<{ core: Core; reads: () => number }> {
 
 async function register(core: Core, name: string): Promise<Principal> {
   const { output } = await core.invoke('guests.register', { table: 3, name }, { id: 'anonymous', role: 'anonymous', name: 'anonymous' });
-  return core.authenticate((output as { token: string }).token);
+  return core.authenticateToken((output as { token: string }).token);
 }
 
 test('a node starts at the head of the log, not at 0', async () => {

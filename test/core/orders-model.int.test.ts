@@ -132,12 +132,12 @@ async function openWorld(): Promise<World> {
   const core = createCore({ store, operations, adminToken: 'model-admin-token', clock });
   await core.start();
   await seedMenuOnce(store, core.invoke, core.clock);
-  const admin = await core.authenticate('Bearer model-admin-token');
-  const anonymous = await core.authenticate(undefined);
+  const admin = await core.authenticateHeader('Bearer model-admin-token');
+  const anonymous = await core.authenticateHeader(undefined);
   const guestToken = async (name: string) => ((await core.invoke('guests.register', { table: 4, name }, anonymous)).output as { token: string }).token;
   const waiterToken = ((await core.invoke('keys.create', { role: 'waiter', name: 'floor' }, admin)).output as { token: string }).token;
   const tokens = [await guestToken('Ada'), await guestToken('Bob'), waiterToken];
-  const principals = (await Promise.all(tokens.map((token) => core.authenticate(`Bearer ${token}`)))) as World['principals'];
+  const principals = (await Promise.all(tokens.map((token) => core.authenticateHeader(`Bearer ${token}`)))) as World['principals'];
   return { store, invoke: core.invoke, principals, lastNow: () => now };
 }
 

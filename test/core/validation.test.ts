@@ -70,7 +70,56 @@ test('every problem is reported at once, not just the first', () => {
       { path: '/table', message: 'must be >= 1' },
       { path: '/items/0/menuItemId', message: 'is required' },
     ],
-    '/table must be >= 1; /items/0/menuItemId is required',
+    '/table must be >= 1 (and 1 more field error)',
+  );
+});
+
+test('a list longer than its schema allows is refused on its length alone, its entries not checked one by one', () => {
+  const bounded = compileValidator(Type.Object({ id: Type.String(), items: Type.Array(line, { maxItems: 50 }) }, { additionalProperties: false }));
+  const input = { items: Array.from({ length: 21_000 }, () => ({})) };
+  assert.throws(
+    () => bounded(input),
+    (error: unknown) => {
+      assert.ok(error instanceof BistroError, `not a BistroError: ${String(error)}`);
+      assert.deepEqual(error.fieldErrors, [{ path: '/items', message: 'must NOT have more than 50 items' }], 'the length, even though /id is missing and comes first');
+      assert.deepEqual(error.details, {}, 'nothing left unlisted');
+      return true;
+    },
+  );
+});
+
+test('past 20 field errors the first 20 are listed and errorCount says how many there were', () => {
+  const input: Record<string, unknown> = { table: 7, items: [] };
+  for (let index = 0; index < 3200; index += 1) input[`key${index}`] = 1;
+  assert.throws(
+    () => placeOrder(input),
+    (error: unknown) => {
+      assert.ok(error instanceof BistroError, `not a BistroError: ${String(error)}`);
+      assert.equal(error.fieldErrors.length, 20, 'twenty listed');
+      assert.deepEqual(error.fieldErrors[0], { path: '/key0', message: 'is not a known field' }, 'the first, in order');
+      assert.deepEqual(error.details, { errorCount: 3200 }, 'the count');
+      assert.equal(error.message, '/key0 is not a known field (and 3199 more field errors)', 'the detail names the first only');
+      return true;
+    },
+  );
+});
+
+test('text that is not well-formed Unicode is refused wherever it is, values and names, with a pointer', () => {
+  const free = compileValidator(Type.Object({ note: Type.String(), lines: Type.Array(Type.String()), map: Type.Record(Type.String(), Type.Integer()) }));
+  assert.doesNotThrow(() => free({ note: 'fish 🐟 and chips', lines: ['é'], map: { 'ü': 1 } }), 'pairs and any other text pass');
+  assert.throws(
+    () => free({ note: 'x\ud800y', lines: ['ok', '\udc00'], map: { 'a\ud800': 1 } }),
+    (error: unknown) => {
+      assert.ok(error instanceof BistroError, `not a BistroError: ${String(error)}`);
+      assert.equal(error.code, 'validation_failed', 'the code');
+      assert.deepEqual(
+        error.fieldErrors.map((field) => field.path),
+        ['/note', '/map/a\ufffd', '/lines/1'],
+        'each one named; a name is shown with U+FFFD in place of the surrogate',
+      );
+      assert.ok(error.fieldErrors.every((field) => field.message.includes('well-formed')), 'the message says why');
+      return true;
+    },
   );
 });
 

@@ -1,7 +1,7 @@
 /** The error catalogue and its helpers: every code's HTTP status, the default messages, and field errors as JSON Pointers. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BistroError, errorCatalogue, invalid, pointerToken, wireFieldErrors, type ErrorCode } from '../../src/domain/errors.ts';
+import { BistroError, clipped, errorCatalogue, fieldErrorSummary, invalid, maxListedFieldErrors, pointerToken, wireFieldErrors, type ErrorCode } from '../../src/domain/errors.ts';
 
 /** The catalogue as the protocol pages document it; every pattern derives its wire form from these statuses. */
 const statuses: Record<ErrorCode, number> = {
@@ -102,4 +102,38 @@ test('pointerToken escapes ~ and / as RFC 6901 says, ~ first so an escape is not
   assert.equal(pointerToken('~/'), '~0~1', 'a tilde then a slash');
   assert.equal(pointerToken('/a/~b~'), '~1a~1~0b~0', 'every occurrence');
   assert.equal(pointerToken(''), '', 'the empty name');
+});
+
+test('a refusal lists at most 20 field errors and counts the rest in errorCount', () => {
+  const fields = Array.from({ length: 21_000 }, (_, index) => ({ path: `/items/${index}/menuItemId`, message: 'is required' }));
+  const error = new BistroError('validation_failed', 'many', fields, { head: '7' });
+  assert.equal(error.fieldErrors.length, maxListedFieldErrors, 'the first twenty');
+  assert.deepEqual(error.fieldErrors[19], { path: '/items/19/menuItemId', message: 'is required' }, 'in order');
+  assert.deepEqual(error.details, { head: '7', errorCount: 21_000 }, 'the count beside the other details');
+  assert.deepEqual(new BistroError('validation_failed', 'few', fields.slice(0, 20)).details, {}, 'no count when all are listed');
+});
+
+test('input a refusal repeats is clipped: long pointer steps, messages and details', () => {
+  const key = 'k'.repeat(60_000);
+  const error = new BistroError('validation_failed', `/${key} is not a known field`, [{ path: `/items/0/${key}`, message: `no "${key}"` }]);
+  const [field] = error.fieldErrors;
+  assert.equal(field?.path, `/items/0/${'k'.repeat(64)}…`, 'each step of the pointer at most 64 characters');
+  assert.ok((field?.message.length ?? 0) <= 301, 'the message clipped');
+  assert.ok(error.message.length <= 1001, 'the detail clipped');
+  assert.equal(clipped(`${'a'.repeat(63)}🐟`), `${'a'.repeat(63)}…`, 'a surrogate pair is never split');
+  assert.equal(new BistroError('validation_failed', 'x', [{ path: `/${'a~'.repeat(40)}`, message: 'm' }]).fieldErrors[0]?.path, `/${'a~'.repeat(31)}a…`, 'no half escape left behind');
+});
+
+test('the summary of field errors names the first and counts the others', () => {
+  assert.equal(fieldErrorSummary([{ path: '/id', message: 'is required' }]), '/id is required', 'one');
+  assert.equal(fieldErrorSummary([{ path: '', message: 'must be object' }]), 'input must be object', 'the whole input');
+  assert.equal(
+    fieldErrorSummary([
+      { path: '/id', message: 'is required' },
+      { path: '/status', message: 'is required' },
+      { path: '/x', message: 'is not a known field' },
+    ]),
+    '/id is required (and 2 more field errors)',
+    'three',
+  );
 });

@@ -94,9 +94,11 @@ test('the GraphQL enums hold exactly the domain values, in capitals', async () =
   const { orderStatuses } = await import('../../src/domain/order.ts');
   const { categories } = await import('../../src/domain/menu.ts');
   const { staffRoles } = await import('../../src/domain/roles.ts');
+  const { messageAuthors } = await import('../../src/domain/message.ts');
   const values = (name: string) => (schema.getType(name) as GraphQLEnumType).getValues().map((value) => value.name);
   assert.deepEqual(values('OrderStatus'), orderStatuses.map((status) => status.toUpperCase()), 'OrderStatus');
   assert.deepEqual(values('Category'), categories.map((category) => category.toUpperCase()), 'Category');
   assert.deepEqual(values('StaffRole'), staffRoles.map((role) => role.toUpperCase()), 'StaffRole');
-  assert.deepEqual(values('MessageAuthor'), ['GUEST', 'WAITER', 'KITCHEN'], 'MessageAuthor');
+  assert.deepEqual(values('MessageAuthor'), messageAuthors.map((author) => author.toUpperCase()), 'MessageAuthor');
+  assert.deepEqual(values('MessageAuthor'), ['GUEST', 'WAITER', 'KITCHEN', 'ADMIN'], 'MessageAuthor names the admin too');
 });

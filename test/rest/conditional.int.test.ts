@@ -96,6 +96,26 @@ test('PATCH with a stale If-Match is 412 version_mismatch; with the current one 
   assert.equal(star.body.version, 3);
 });
 
+test('an If-Match list goes through when any member is the current tag (RFC 9110 §13.1.1), never on a weak one', async () => {
+  const order = await placeOrder(node, guest.token);
+  const first = await etagOf(`/orders/${order.id}`, guest.token);
+  const patch = (ifMatch: string, menuItemId: string) =>
+    node.request(`/orders/${order.id}`, { method: 'PATCH', token: guest.token, headers: { 'if-match': ifMatch }, json: { items: [{ menuItemId }] } });
+
+  const listed = await patch(`"bogus", ${first}`, 'lemonade');
+  assert.equal(listed.status, 200, `the current tag second in the list: ${listed.text}`);
+  const second = listed.headers.get('etag') ?? '';
+
+  assertProblem(await patch(`"bogus", ${first}`, 'tomato-soup'), 412, 'version_mismatch');
+  assertProblem(await patch(`W/${second}, "bogus"`, 'tomato-soup'), 412, 'version_mismatch');
+  assert.equal((await node.request(`/orders/${order.id}`, { token: guest.token })).body.items[0].menuItemId, 'lemonade', 'the refused changes changed nothing');
+
+  const stale = await patch(`${first}, W/${second}, ${second}`, 'tomato-soup');
+  assert.equal(stale.status, 200, `a stale, a weak and the current tag: ${stale.text}`);
+  const moved = await node.request(`/orders/${order.id}/status`, { method: 'PUT', token: waiter, headers: { 'if-match': `${first}, ${stale.headers.get('etag')}` }, json: { status: 'accepted' } });
+  assert.equal(moved.status, 200, `PUT takes a list too: ${moved.text}`);
+});
+
 test('PUT /orders/{id}/status and DELETE /orders/{id} refuse a stale If-Match', async () => {
   const order = await placeOrder(node, guest.token);
   const stale = await etagOf(`/orders/${order.id}`, guest.token);

@@ -47,7 +47,8 @@ test('staff may start the conversation, and each message says who wrote it, olde
   const read = await node.request(`/orders/${order.id}/messages`, { token: guest.token });
   assert.deepEqual(
     read.body.items.map((message: { from: string }) => message.from),
-    ['kitchen', 'guest', 'waiter', 'waiter'],
+    ['kitchen', 'guest', 'waiter', 'admin'],
+    'the admin is labelled admin, not passed off as a waiter',
   );
 });
 
@@ -109,4 +110,72 @@ test('messages on an order that does not exist are 404; strangers are 401', asyn
   const order = await placeOrder(node, guest.token);
   assertProblem(await node.request(`/orders/${order.id}/messages`), 401, 'unauthorized');
   assertProblem(await node.request(`/orders/${order.id}/messages`, { json: { text: 'hi' } }), 401, 'unauthorized');
+});
+
+test('a message posted with the admin token says it is from the admin, in every pattern and in its event', async () => {
+  const guest = await node.guest();
+  const order = await placeOrder(node, guest.token);
+  const before = await currentCursor(node);
+
+  const rest = await post(order.id, node.adminToken, 'The manager says hello.');
+  assert.equal(rest.body.from, 'admin', `REST: ${rest.text}`);
+  const rpc = await node.request('/rpc', { token: node.adminToken, json: { jsonrpc: '2.0', method: 'messages.send', params: { orderId: order.id, text: 'Again, hello.' }, id: 1 } });
+  assert.equal(rpc.body.result?.from, 'admin', `JSON-RPC: ${rpc.text}`);
+  const graphql = await node.request('/graphql', {
+    token: node.adminToken,
+    json: { query: 'mutation($orderId: ID!) { sendMessage(orderId: $orderId, text: "Hello a third time.") { from } }', variables: { orderId: order.id } },
+  });
+  assert.equal(graphql.body.data?.sendMessage?.from, 'ADMIN', `GraphQL's MessageAuthor enum: ${graphql.text}`);
+
+  const events = await readAllEvents(node, guest.token, { after: before });
+  assert.deepEqual(
+    events.filter((event: { type: string }) => event.type === 'order.message.posted').map((event: { data: { from: string } }) => event.data.from),
+    ['admin', 'admin', 'admin'],
+    'the guest hears each from the admin',
+  );
+  const read = await node.request(`/orders/${order.id}/messages`, { token: guest.token });
+  assert.deepEqual(read.body.items.map((message: { from: string }) => message.from), ['admin', 'admin', 'admin'], 'and reads them so');
+});
+
+test('text with a lone UTF-16 surrogate is refused with a pointer in REST, JSON-RPC and GraphQL, and nothing is stored or announced', async () => {
+  const guest = await node.guest();
+  const order = await placeOrder(node, guest.token);
+  const before = await currentCursor(node);
+  // Written by hand: the JSON escape is how a client sends a lone surrogate.
+  const body = (text: string) => `{"text":"${text}"}`;
+
+  const rest = await node.request(`/orders/${order.id}/messages`, { method: 'POST', token: guest.token, headers: { 'content-type': 'application/json' }, body: body('x\\ud800y') });
+  assertProblem(rest, 400, 'validation_failed', '/text');
+  assert.match(rest.body.errors[0].detail, /well-formed/, 'says why');
+
+  const rpc = await node.request('/rpc', {
+    method: 'POST',
+    token: guest.token,
+    headers: { 'content-type': 'application/json' },
+    body: `{"jsonrpc":"2.0","method":"messages.send","params":{"orderId":"${order.id}","text":"x\\udc00y"},"id":1}`,
+  });
+  assert.equal(rpc.body.error?.data?.code, 'validation_failed', `JSON-RPC: ${rpc.text}`);
+  assert.deepEqual(rpc.body.error.data.errors.map((error: { pointer: string }) => error.pointer), ['/text'], 'JSON-RPC names the field');
+
+  const graphql = await node.request('/graphql', {
+    method: 'POST',
+    token: guest.token,
+    headers: { 'content-type': 'application/json' },
+    body: `{"query":"mutation($orderId: ID!, $text: String!) { sendMessage(orderId: $orderId, text: $text) { id } }","variables":{"orderId":"${order.id}","text":"a\\ud800"}}`,
+  });
+  const [error] = graphql.body.errors ?? [];
+  assert.equal(error?.extensions?.code, 'validation_failed', `GraphQL: ${graphql.text}`);
+  assert.deepEqual(error.extensions.errors.map((field: { pointer: string }) => field.pointer), ['/text'], 'GraphQL names the field');
+
+  const named = await node.request('/guests', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"table":3,"name":"Ad\\udc00a"}' });
+  assertProblem(named, 400, 'validation_failed', '/name');
+  const noted = await node.request('/orders', { method: 'POST', token: guest.token, headers: { 'content-type': 'application/json' }, body: '{"items":[{"menuItemId":"lemonade","note":"\\ud83d"}]}' });
+  assertProblem(noted, 400, 'validation_failed', '/items/0/note');
+
+  assert.deepEqual((await node.request(`/orders/${order.id}/messages`, { token: guest.token })).body.items, [], 'no message stored');
+  assert.deepEqual(await readAllEvents(node, node.adminToken, { after: before }), [], 'no event announced');
+
+  const paired = await post(order.id, guest.token, 'fish \ud83d\udc1f');
+  assert.equal(paired.status, 201, `a surrogate pair is fine: ${paired.text}`);
+  assert.equal((await node.request(`/orders/${order.id}/messages`, { token: guest.token })).body.items[0].text, 'fish 🐟', 'and read back as sent');
 });

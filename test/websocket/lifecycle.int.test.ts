@@ -15,7 +15,7 @@ const bigOrder = Array.from({ length: 50 }, (_, index) => ({ menuItemId: 'fish-a
 /** Places `count` big orders, ten at a time, each ten only once `reader` has read the ones before: a writer a reading client can keep up with. */
 async function placeMany(node: TestNode, count: number, reader: RpcSocket): Promise<void> {
   const guest = await node.guest();
-  const principal = await node.core.authenticate(guest.token);
+  const principal = await node.core.authenticateToken(guest.token);
   for (let done = 0; done < count; done += 10) {
     // Straight to the core, a few at once: group commit makes hundreds of orders quick.
     await Promise.all(Array.from({ length: Math.min(10, count - done) }, () => node.core.invoke('orders.place', { items: bigOrder }, principal)));

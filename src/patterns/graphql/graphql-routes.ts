@@ -166,7 +166,7 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
   async function execute(request: FastifyRequest, reply: FastifyReply, media: Media, params: GraphqlParams, key: string | undefined): Promise<void> {
     // Before any kept answer: a bad token is refused even for the menu.
     const authorization = request.headers.authorization;
-    const principal = authorization === undefined ? anonymous : await core.authenticate(authorization);
+    const principal = authorization === undefined ? anonymous : await core.authenticateHeader(authorization);
     const hit = key === undefined ? undefined : kept.get(key);
     if (hit !== undefined) {
       sendText(reply, media, 200, hit);

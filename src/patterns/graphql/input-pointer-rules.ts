@@ -16,7 +16,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { BistroError, type FieldError } from '../../core/core.ts';
+import { BistroError, fieldErrorSummary, type FieldError } from '../../core/core.ts';
 import { argumentErrors } from './input-pointers.ts';
 
 /** Per validation run: the nodes of fields whose argument problems were reported with pointers. */
@@ -24,7 +24,7 @@ const explained = new WeakMap<ValidationContext, Set<ASTNode>>();
 
 /** One error per field, carrying every problem of its arguments, as the core's validation does per call. */
 export function pointerError(field: FieldNode, errors: FieldError[], prefix: string): GraphQLError {
-  const message = prefix + errors.map((error) => `${error.path || 'input'} ${error.message}`).join('; ');
+  const message = prefix + fieldErrorSummary(errors);
   return new GraphQLError(message, { nodes: field, originalError: new BistroError('validation_failed', message, errors) });
 }
 

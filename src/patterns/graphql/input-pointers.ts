@@ -149,8 +149,13 @@ function checkLiteral(type: GraphQLInputType, node: ValueNode, pointer: string, 
 /** Every problem in one field's arguments, as pointers into its operation's input. */
 export function argumentErrors(field: GraphQLField<unknown, unknown>, node: FieldNode, variables?: VariableValues): FieldError[] {
   const errors: FieldError[] = [];
+  // A set, not a scan of the list: 15,000 bad items once cost 700 ms of CPU comparing each with all before it.
+  const reported = new Set<string>();
   const report: Report = (path, message) => {
-    if (!errors.some((error) => error.path === path && error.message === message)) errors.push({ path, message });
+    const key = `${path}\n${message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    errors.push({ path, message });
   };
   const wrapper = (field.extensions as Partial<RootFieldExtension>).inputArgument;
   const base = (name: string) => (name === wrapper ? '' : child('', name));

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { GraphQLError, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BistroError, type Core, type Principal } from '../../core/core.ts';
+import { BistroError, type Core, type Principal, tokenOfParameter } from '../../core/core.ts';
 import { admitUpgrade, connectionCountOf, connectionKey, onUpgrade, startHeartbeat } from '../http/websocket-upgrade.ts';
 import type { Executor } from './executor.ts';
 import { formatErrors, type FormatOptions } from './format-errors.ts';
@@ -108,7 +108,7 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
         let principal: Principal;
         try {
           if (typeof given !== 'string') throw new BistroError('unauthorized');
-          principal = await core.authenticate(given);
+          principal = await core.authenticateToken(tokenOfParameter(given));
         } catch {
           // Closed here rather than by returning false (4403): a bad token is 401 everywhere else.
           close(connection, closeCodes.unauthorized, 'Unauthorized');

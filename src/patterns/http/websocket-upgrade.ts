@@ -64,12 +64,16 @@ export function originAllowed(request: IncomingMessage, allowed: readonly string
   }
 }
 
-/** The token of a WebSocket upgrade: the `Authorization` header, else the `token` query parameter (browsers cannot set headers). */
-export function upgradeToken(request: IncomingMessage): string | undefined {
+type Authenticates = Pick<Core, 'authenticateHeader' | 'authenticateToken'>;
+
+/**
+ * Who is upgrading: the `Authorization` header (`Bearer …`), else the bare token of the `token`
+ * query parameter (browsers cannot set headers on a WebSocket).
+ */
+export function authenticateUpgrade(core: Authenticates, request: IncomingMessage): Promise<Principal> {
   const header = request.headers.authorization;
-  if (header !== undefined) return header;
-  const token = new URL(request.url ?? '/', 'http://bistro').searchParams.get('token');
-  return token === null ? undefined : token;
+  if (header !== undefined) return core.authenticateHeader(header);
+  return core.authenticateToken(new URL(request.url ?? '/', 'http://bistro').searchParams.get('token') ?? undefined);
 }
 
 /** Whose connection it is for the count: the principal, or the address for anonymous callers, who all share one principal. */
@@ -119,7 +123,7 @@ export interface Admission {
  * (403), token (401), connections per principal (429). A refusal is answered on `socket` and
  * gives undefined; an admission has taken one place in `count`, which the caller releases.
  */
-export async function admitUpgrade(core: Pick<Core, 'authenticate'>, count: ConnectionCount, request: IncomingMessage, socket: Duplex, options: AdmitOptions): Promise<Admission | undefined> {
+export async function admitUpgrade(core: Authenticates, count: ConnectionCount, request: IncomingMessage, socket: Duplex, options: AdmitOptions): Promise<Admission | undefined> {
   const refuse = (error: BistroError, headers?: Record<string, string>): undefined => void refuseUpgrade(socket, error, headers);
   const refuseClosing = () => refuse(new BistroError('unavailable', 'The node is shutting down; connect again.'), { 'retry-after': '1' });
   if (options.isClosing()) return refuseClosing();
@@ -128,7 +132,7 @@ export async function admitUpgrade(core: Pick<Core, 'authenticate'>, count: Conn
   }
   let principal: Principal;
   try {
-    principal = await core.authenticate(upgradeToken(request));
+    principal = await authenticateUpgrade(core, request);
   } catch (error) {
     if (!(error instanceof BistroError)) options.logError(error, 'authenticating a WebSocket upgrade');
     return refuse(error instanceof BistroError ? error : new BistroError('internal_error'));

@@ -19,8 +19,11 @@ export const problemSchema: JsonObject = {
     instance: { type: 'string' },
     errors: {
       type: 'array',
+      maxItems: 20,
+      description: 'The first field errors, each once.',
       items: { type: 'object', properties: { pointer: { type: 'string' }, detail: { type: 'string' } } },
     },
+    errorCount: { type: 'integer', minimum: 21, description: 'How many field errors there were, when `errors` could not list them all.' },
   },
 };
 

@@ -8,7 +8,7 @@ import type { TObject } from '@sinclair/typebox';
 import { anonymous, type AnswerSlot, type AnyOperation, BistroError, type Core, type HttpMethod, invalid, type RestBinding } from '../../core/core.ts';
 import { methodNotAllowed } from '../http/http-rules.ts';
 import { sendProblem } from '../http/problem.ts';
-import { anyTagMatches, etagFor, tagFromEtag } from './etag.ts';
+import { anyTagMatches, etagFor, ifMatchTags } from './etag.ts';
 import { holdRead, longPolled, requestedWait } from './long-poll.ts';
 
 export function toFastifyPath(path: string): string {
@@ -39,15 +39,16 @@ function coerceQuery(schema: TObject, query: Record<string, unknown>): Record<st
   return result;
 }
 
-/** If-Match as the change tag core checks; `*` (any current representation) and no header check nothing. */
-function ifMatchTag(rest: RestBinding, request: FastifyRequest): number | undefined {
+/** If-Match as the change tags core checks, any of which may match; `*` (any current representation) and no header check nothing. */
+function ifMatchTagsOf(rest: RestBinding, request: FastifyRequest): readonly number[] | undefined {
   if (rest.ifMatch === undefined) return undefined;
   const ifMatch = request.headers['if-match'];
   if (ifMatch === undefined && rest.ifMatch === 'required') throw new BistroError('precondition_required');
-  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
-  const tag = tagFromEtag(ifMatch);
-  if (tag === null) throw new BistroError('version_mismatch', 'If-Match names no current representation of this resource.');
-  return tag;
+  if (ifMatch === undefined) return undefined;
+  const tags = ifMatchTags(ifMatch);
+  if (tags === 'any') return undefined;
+  if (tags.length === 0) throw new BistroError('version_mismatch', 'If-Match names no current representation of this resource.');
+  return tags;
 }
 
 function inputFrom(operation: AnyOperation, rest: RestBinding, request: FastifyRequest): Record<string, unknown> {
@@ -134,7 +135,7 @@ function answer(core: Core, maxWaitSeconds: number, cache: Slot, operation: AnyO
 async function answerFully(core: Core, maxWaitSeconds: number, cache: Slot, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   // Before any ready-made answer: a bad token is refused even for the menu.
   const authorization = request.headers.authorization;
-  const principal = authorization === undefined ? anonymous : await core.authenticate(authorization);
+  const principal = authorization === undefined ? anonymous : await core.authenticateHeader(authorization);
   const shared = core.answers.isShared(operation.name);
   const readAt = core.answers.head();
   if (shared) {
@@ -150,7 +151,7 @@ async function answerFully(core: Core, maxWaitSeconds: number, cache: Slot, oper
     ? await holdRead(core, operation, input, principal, wait, request, reply, (held) => anyTagMatches(request.headers['if-none-match'], etagFor(held, '')))
     : shared
       ? await core.answers.read(operation.name, input, principal)
-      : await core.invoke(operation.name, input, principal, { ifMatch: ifMatchTag(rest, request) });
+      : await core.invoke(operation.name, input, principal, { ifMatch: ifMatchTagsOf(rest, request) });
   if (replayed) reply.header('idempotent-replayed', 'true');
   if (rest.status === 204) {
     reply.code(204).send();

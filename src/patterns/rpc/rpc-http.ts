@@ -40,7 +40,7 @@ class HttpRpcContext implements RpcContext {
  */
 function contextFor(core: Core, request: FastifyRequest): RpcContext {
   const authorization = request.headers.authorization;
-  return new HttpRpcContext(authorization === undefined || authorization === '' ? anonymous : () => core.authenticate(authorization), request);
+  return new HttpRpcContext(authorization === undefined || authorization === '' ? anonymous : () => core.authenticateHeader(authorization), request);
 }
 
 function sendReply(reply: FastifyReply, answer: RpcReply | undefined): FastifyReply {

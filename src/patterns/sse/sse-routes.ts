@@ -28,12 +28,15 @@ const retryMs = 2000;
 
 const parameters = ['after', 'types', 'token'];
 
-/** The token: the Authorization header, else `?token=` (never logged: see the request serializer in http-app.ts). */
-function credentialsOf(request: FastifyRequest): string | undefined {
-  if (request.headers.authorization !== undefined) return request.headers.authorization;
+/**
+ * Who is asking: the Authorization header (`Bearer …`), else the bare token of `?token=` (an
+ * EventSource cannot set headers; never logged: see the request serializer in http-app.ts).
+ */
+function authenticateStream(core: Core, request: FastifyRequest): Promise<Principal> {
+  if (request.headers.authorization !== undefined) return core.authenticateHeader(request.headers.authorization);
   const token = (request.query as Record<string, unknown>)['token'];
   if (token !== undefined && typeof token !== 'string') throw invalid('/token', 'give the token once');
-  return token;
+  return core.authenticateToken(token);
 }
 
 interface StreamRequest {
@@ -90,7 +93,7 @@ export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, 
     let principal: Principal;
     let wanted: StreamRequest;
     try {
-      principal = await core.authenticate(credentialsOf(request));
+      principal = await authenticateStream(core, request);
       wanted = streamRequest(validate, request);
     } catch (error) {
       return refuse(reply, error);
