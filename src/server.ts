@@ -8,6 +8,7 @@ import type { Store } from './core/store.ts';
 import { AutoKitchen } from './kitchen/auto-kitchen.ts';
 import { operations } from './operations/index.ts';
 import { createHttpApp } from './patterns/http/http-app.ts';
+import { registerMetrics } from './patterns/http/metrics-route.ts';
 import { registerGraphqlRoutes } from './patterns/graphql/graphql-routes.ts';
 import { registerDocs } from './patterns/rest/docs.ts';
 import { registerRestRoutes } from './patterns/rest/rest-routes.ts';
@@ -79,6 +80,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
 
   const app = createHttpApp(core, { bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel });
   logSink.app = app;
+  registerMetrics(app, core, { enabled: config.metrics });
   // Fastify has stopped accepting by now (new requests get 503); parked requests are answered at once.
   app.addHook('preClose', (done) => {
     core.stop();

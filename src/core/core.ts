@@ -143,6 +143,7 @@ export function createCore({
     authenticator.forget(id);
     for (const listener of revokeListeners) listener(id);
   });
+  reportCoreGauges(metrics, { store, feed, clock });
   return {
     catalogue,
     invoke,

@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest } fro
 import { BistroError, type Core } from '../../core/core.ts';
 import { sendProblem } from './problem.ts';
 import { toBistroError } from './errors.ts';
+import { requestIdFor, requestIdHeader } from './request-id.ts';
 
 export interface HttpOptions {
   bodyLimitBytes: number;
@@ -44,6 +45,14 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel }: HttpOpti
     // Tokens travel in headers; no path parameter needs to be long.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+    // Always our function, never Fastify's header copy: a client's id is kept only when short and plain.
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+  });
+  // Set first, so every answer carries it: errors, 404s and refusals included.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(requestIdHeader, request.id);
+    done();
   });
 
   // Added before any other preClose hook, so it is set before the core answers parked requests.
