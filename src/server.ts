@@ -105,6 +105,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     endpointConcurrency: config.webhookEndpointConcurrency,
     leaseMs: laneDepth * config.webhookTimeoutMs + leaseMarginMs,
     logError: (error, where) => app.log.error({ err: error }, where),
+    // A failed attempt is news at info; a delivered one only at debug (one line per bell costs more than the bell).
+    logAttempt: (fields, ok) => (ok ? app.log.debug(fields, 'webhook attempt delivered') : app.log.info(fields, 'webhook attempt failed')),
   });
   bells.start();
 
