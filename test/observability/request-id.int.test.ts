@@ -40,6 +40,10 @@ test("a client's request id is echoed on every kind of answer", async () => {
     GraphQL: await node.request('/graphql', { json: { query: '{ menu { id } }' }, headers: { 'x-request-id': 'read-9' } }),
     'a long poll': await node.request(`/events?after=${node.core.feed.head()}&wait=0`, { headers: { 'x-request-id': 'read-10' } }),
   };
+  const stream = await fetch(`${node.url}/events/stream?after=0`, { headers: { 'x-request-id': 'read-stream' } });
+  assert.equal(stream.status, 200, 'an SSE stream opens');
+  assert.equal(stream.headers.get('x-request-id'), 'read-stream', 'the SSE stream (a hijacked reply) echoes it too');
+  await stream.body?.cancel();
   let index = 0;
   for (const [what, answer] of Object.entries(answers)) {
     index++;

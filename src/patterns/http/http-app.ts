@@ -49,9 +49,10 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel }: HttpOpti
     genReqId: requestIdFor,
     requestIdHeader: false,
   });
-  // Set first, so every answer carries it: errors, 404s and refusals included.
+  // Set first and on the raw response, so every answer carries it: errors, 404s, refusals, and
+  // hijacked replies that write their own head (an SSE stream) included.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header(requestIdHeader, request.id);
+    reply.raw.setHeader(requestIdHeader, request.id);
     done();
   });
 
