@@ -37,6 +37,22 @@ const operationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 
 /** HTTP adds parsing and writing; a held long poll or an SSE stream lasts up to minutes. */
 const httpBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
+/** A gauge read that takes longer than this (a database that does not answer) is reported as NaN, so the scrape still answers. */
+const gaugeReadMs = 1000;
+
+/** `read()`, or NaN when it fails or takes longer than `gaugeReadMs`: one dead source must not hide every other metric. */
+async function readOrNaN(read: () => number | Promise<number>): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const late = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(Number.NaN), gaugeReadMs)));
+    return await Promise.race([Promise.resolve().then(read), late]);
+  } catch {
+    return Number.NaN;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 let processRegistry: Registry | undefined;
 
 /**
@@ -126,13 +142,15 @@ export function createMetrics(): Metrics {
         help,
         registers,
         async collect() {
-          this.set(await read());
+          this.set(await readOrNaN(read));
         },
       });
     },
     webhookAttempted: (outcome) => attempts.inc({ outcome }),
     webhookSettled: (status) => settled.inc({ status }),
-    webhookQueued: (count) => count > 0 && queued.inc(count),
+    webhookQueued(count) {
+      if (count > 0) queued.inc(count);
+    },
     async scrape() {
       const merged = Registry.merge([processMetrics(), registry]);
       return { contentType: merged.contentType, text: await merged.metrics() };

@@ -4,6 +4,9 @@
  * subscriptions while they are open, a parked long poll, a webhook delivery, the log's head).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -13,6 +16,8 @@ import { openRpcSocket } from '../helpers/push-clients.ts';
 import { postgresSkipReason, postgresUrl, testBackend } from '../helpers/backends.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startNode } from '../../src/server.ts';
+import type { Store } from '../../src/core/store.ts';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
 interface Sample {
   name: string;
@@ -215,5 +220,33 @@ test("a node that has not heard of another node's commit shows it as feed lag, a
   } finally {
     await deaf.close();
     await writer.close();
+  }
+});
+
+test('a store read that fails or hangs is NaN in the scrape, and every other series still answers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bistro-metrics-'));
+  const store = await createSqliteStore({ file: join(dir, 'bistro.db') });
+  const broken: Store = {
+    ...store,
+    // A database that never answers this query, and one that refuses that one.
+    deliveries: { ...store.deliveries, backlog: () => new Promise(() => {}) },
+    webhooks: {
+      ...store.webhooks,
+      countDisabled: async () => {
+        throw new Error('database unreachable');
+      },
+    },
+  };
+  const node = await startTestNode({}, { store: broken });
+  try {
+    const samples = await scrape(node);
+    assert.ok(Number.isNaN(value(samples, 'bistro_webhook_deliveries_pending')), 'the hanging read is NaN');
+    assert.ok(Number.isNaN(value(samples, 'bistro_webhook_delivery_lag_seconds')), 'so is the lag read by the same query');
+    assert.ok(Number.isNaN(value(samples, 'bistro_webhook_endpoints_disabled')), 'the failing read is NaN');
+    assert.ok(value(samples, 'bistro_event_log_head_sequence') > 0, 'the log head is there all the same');
+    assert.ok(samples.some(({ name }) => name === 'nodejs_eventloop_lag_seconds'), 'and the process metrics');
+  } finally {
+    await node.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
