@@ -82,6 +82,8 @@ export interface Config {
   /** Deliveries in flight from this node at once, and to one endpoint at once (so a slow endpoint cannot hold them all). @default 64 and 8 */
   webhookConcurrency: number;
   webhookEndpointConcurrency: number;
+  /** `GET /metrics` (Prometheus text) served, open like /healthz: turn it off, or keep it from the network at the proxy, when the node serves the network. @default true */
+  metrics: boolean;
   /** @default info */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
@@ -194,6 +196,7 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     webhookTimeoutMs: integer('BISTRO_WEBHOOK_TIMEOUT_MS', env['BISTRO_WEBHOOK_TIMEOUT_MS'], 15_000, 10, 600_000),
     webhookConcurrency: integer('BISTRO_WEBHOOK_CONCURRENCY', env['BISTRO_WEBHOOK_CONCURRENCY'], 64, 1, 10_000),
     webhookEndpointConcurrency: integer('BISTRO_WEBHOOK_ENDPOINT_CONCURRENCY', env['BISTRO_WEBHOOK_ENDPOINT_CONCURRENCY'], 8, 1, 10_000),
+    metrics: onOff('BISTRO_METRICS', env['BISTRO_METRICS'], true),
     logLevel: oneOf('BISTRO_LOG_LEVEL', env['BISTRO_LOG_LEVEL'], ['fatal', 'error', 'warn', 'info', 'debug', 'silent'], 'info'),
   };
 }

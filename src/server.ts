@@ -8,6 +8,7 @@ import type { Store } from './core/store.ts';
 import { AutoKitchen } from './kitchen/auto-kitchen.ts';
 import { operations } from './operations/index.ts';
 import { createHttpApp } from './patterns/http/http-app.ts';
+import { registerMetrics } from './patterns/http/metrics-route.ts';
 import { registerGraphqlRoutes } from './patterns/graphql/graphql-routes.ts';
 import { registerDocs } from './patterns/rest/docs.ts';
 import { registerRestRoutes } from './patterns/rest/rest-routes.ts';
@@ -79,6 +80,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
 
   const app = createHttpApp(core, { bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel, limits: config });
   logSink.app = app;
+  registerMetrics(app, core, { enabled: config.metrics });
   // Fastify has stopped accepting by now (new requests get 503); parked requests are answered at once.
   app.addHook('preClose', (done) => {
     core.stop();
@@ -103,6 +105,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     endpointConcurrency: config.webhookEndpointConcurrency,
     leaseMs: laneDepth * config.webhookTimeoutMs + leaseMarginMs,
     logError: (error, where) => app.log.error({ err: error }, where),
+    // A failed attempt is news at info; a delivered one only at debug (one line per bell costs more than the bell).
+    logAttempt: (fields, ok) => (ok ? app.log.debug(fields, 'webhook attempt delivered') : app.log.info(fields, 'webhook attempt failed')),
   });
   bells.start();
 

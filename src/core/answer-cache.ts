@@ -8,7 +8,7 @@
 import type { Principal } from '../domain/roles.ts';
 import type { Catalogue } from './catalogue.ts';
 import type { Feed } from './feed.ts';
-import type { Invoke, InvokeResult } from './invoke.ts';
+import type { Invoke, InvokeOptions, InvokeResult } from './invoke.ts';
 import { allRoles } from './operation.ts';
 
 export interface AnswerSlot<T> {
@@ -34,7 +34,7 @@ export interface AnswerCache {
    * the same role and input checks, so a hit skips them. Outputs are frozen: they are shared.
    * The result keeps its change tag, so REST's ETag of a kept answer is the one it was made with.
    */
-  read(name: string, input: Record<string, unknown>, principal: Principal): Promise<InvokeResult>;
+  read(name: string, input: Record<string, unknown>, principal: Principal, options?: InvokeOptions): Promise<InvokeResult>;
 }
 
 /** @default 256 answers per slot — the menu, its items and a few filters; a full slot is emptied, so junk keys cannot grow memory. */
@@ -95,14 +95,14 @@ export function createAnswerCache(feed: Pick<Feed, 'head'>, catalogue: Pick<Cata
     head: current,
     isShared,
     slot,
-    async read(name, input, principal) {
-      if (!isShared(name)) return invoke(name, input, principal);
+    async read(name, input, principal, options) {
+      if (!isShared(name)) return invoke(name, input, principal, options);
       // Keyed before invoke runs: validation fills in defaults, changing the input it is given.
       const key = `${name}\u0000${JSON.stringify(input)}`;
       const kept = results.get(key);
       if (kept !== undefined) return kept;
       const readAt = current();
-      const result = deepFreeze(await invoke(name, input, principal));
+      const result = deepFreeze(await invoke(name, input, principal, options));
       results.set(key, result, readAt);
       return result;
     },

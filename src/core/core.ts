@@ -16,6 +16,8 @@ import { defaultRetryPolicy, type RetryPolicy } from '../domain/webhook.ts';
 import { literalTargetProblem, targetUrlProblem } from '../domain/webhook-target.ts';
 import { createWebhookQueue, type SystemWrite, type WebhookQueue } from './webhook-queue.ts';
 import { noBus, type Bus } from './bus.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { reportCoreGauges } from './core-gauges.ts';
 
 // What patterns may use, from the core and the domain.
 export type { AnswerCache, AnswerSlot } from './answer-cache.ts';
@@ -32,6 +34,7 @@ export { BistroError, errorCatalogue, fieldErrorSummary, invalid, pointerToken, 
 export type { CloudEvent, EventType } from '../domain/events.ts';
 export type { AttemptOutcome, FinishedAttempt, WebhookQueue } from './webhook-queue.ts';
 export type { ClaimedDelivery } from './store.ts';
+export type { CallPattern, Metrics, OpenKind } from './metrics.ts';
 export { signingSecrets } from '../domain/webhook.ts';
 export { addressProblem, literalAddress, literalTargetProblem, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';
 export type { MenuItem } from '../domain/menu.ts';
@@ -63,6 +66,8 @@ export interface Core {
   clock: () => Date;
   /** The webhook delivery queue a worker drains. */
   webhooks: WebhookQueue;
+  /** This node's metrics (`GET /metrics`): patterns report what they hold open through it. */
+  metrics: Metrics;
 }
 
 export interface CoreOptions {
@@ -106,6 +111,7 @@ export function createCore({
   catchUpMs = 0,
 }: CoreOptions): Core {
   const catalogue = createCatalogue(operations);
+  const metrics = createMetrics();
   const feed = createFeed({ store, logError });
   // The feed listens first, so every other listener can rely on the feed already knowing the commit.
   const commitListeners: CommitListener[] = [(events) => feed.publish(events)];
@@ -118,7 +124,7 @@ export function createCore({
   bus.onRing((sequence) => feed.ring(sequence));
   let catchUp: NodeJS.Timeout | undefined;
   let stopped = false;
-  const invoke = createInvoker({ store, catalogue, commitListeners, logError, clock, targetProblem });
+  const invoke = createInvoker({ store, catalogue, commitListeners, logError, clock, targetProblem, metrics });
   // The node's own transactions (disabling a failing endpoint): events appended and announced like an operation's.
   const write: SystemWrite = async (work) => {
     const time = clock().toISOString();
@@ -139,6 +145,7 @@ export function createCore({
     authenticator.forget(id);
     for (const listener of revokeListeners) listener(id);
   });
+  reportCoreGauges(metrics, { store, feed, clock });
   return {
     catalogue,
     invoke,
@@ -176,6 +183,7 @@ export function createCore({
     },
     checkReady: () => store.ping(),
     clock,
-    webhooks: createWebhookQueue({ store, feed, policy: retryPolicy, clock, write, logError }),
+    webhooks: createWebhookQueue({ store, feed, policy: retryPolicy, clock, write, logError, metrics }),
+    metrics,
   };
 }

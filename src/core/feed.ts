@@ -135,6 +135,10 @@ export interface Feed {
   close(): void;
   /** Listeners now attached (parked requests, follows, subscriptions): a gauge, and how tests see that nothing leaks. */
   subscriberCount(): number;
+  /** Waits parked now (long polls): `park` and `wait` that have not ended. */
+  parkedCount(): number;
+  /** The last sequence handed to subscribers: behind `head()` while missing events are read. */
+  delivered(): number;
 }
 
 /** The largest page a waiting client may ask for (events.list's maximum): what a wait keeps while parked. */
@@ -171,6 +175,7 @@ export function createFeed({ store, logError, readBatch = 500, holdLimit = 1000 
   let closed = false;
   /** What to do for each open wait and follow when the node shuts down. */
   const onClose = new Set<() => void>();
+  let parked = 0;
 
   function fanOut(logged: LoggedEvent): void {
     for (const { filter, listener } of subscribers) {
@@ -238,6 +243,7 @@ export function createFeed({ store, logError, readBatch = 500, holdLimit = 1000 
     const finish = (end: WaitEnd) => {
       if (outcome !== undefined) return;
       outcome = end;
+      parked--;
       unsubscribe();
       clearTimeout(timer);
       signal?.removeEventListener('abort', aborted);
@@ -251,6 +257,7 @@ export function createFeed({ store, logError, readBatch = 500, holdLimit = 1000 
       if (predicate?.(event)) finish('event');
     });
     const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    parked++;
     signal?.addEventListener('abort', aborted, { once: true });
     onClose.add(closing);
     if (closed) closing();
@@ -384,6 +391,8 @@ export function createFeed({ store, logError, readBatch = 500, holdLimit = 1000 
       return { position: () => position, close: stop };
     },
     subscriberCount: () => subscribers.size,
+    parkedCount: () => parked,
+    delivered: () => delivered,
     close() {
       closed = true;
       for (const end of [...onClose]) end();

@@ -11,6 +11,7 @@ import { claimKey, completeKey, releaseKey, requestHash } from './idempotency.ts
 import { newId } from './ids.ts';
 import type { AnyOperation, CheckContext, InputOf, OperationContext, OperationMap, OutputOf } from './operation.ts';
 import type { EventToAppend, Store, StoreSession } from './store.ts';
+import type { CallPattern, Metrics } from './metrics.ts';
 
 export const eventSource = '/bistro';
 
@@ -21,6 +22,10 @@ export interface InvokeOptions {
    * the resource, so a resource the caller may not see stays `not_found`.
    */
   ifMatch?: readonly number[] | undefined;
+  /** Which pattern calls, for the metrics. @default internal */
+  via?: CallPattern | undefined;
+  /** The request that asked (its `x-request-id`): remembered with the events it causes, and so with their webhook deliveries. */
+  requestId?: string | undefined;
 }
 
 export interface InvokeResult {
@@ -64,10 +69,12 @@ export interface InvokerDeps {
   logError: (error: unknown, where: string) => void;
   clock: () => Date;
   targetProblem: CheckContext['targetProblem'];
+  metrics: Pick<Metrics, 'operationEnded'>;
 }
 
-export function toAppend(event: NewEvent, time: string): EventToAppend {
+export function toAppend(event: NewEvent, time: string, requestId?: string): EventToAppend {
   return {
+    requestId: requestId ?? null,
     specversion: '1.0',
     id: newId('evt'),
     source: eventSource,
@@ -97,7 +104,7 @@ export function notifyCommit(commitListeners: readonly CommitListener[], events:
   }
 }
 
-export function createInvoker({ store, catalogue, commitListeners, logError, clock, targetProblem }: InvokerDeps): Invoke {
+export function createInvoker({ store, catalogue, commitListeners, logError, clock, targetProblem, metrics }: InvokerDeps): Invoke {
   const notify = (events: readonly LoggedEvent[]) => notifyCommit(commitListeners, events, logError);
 
   async function runQuery(operation: AnyOperation, input: Record<string, unknown>, context: OperationContext): Promise<InvokeResult> {
@@ -108,7 +115,23 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
     return { output: await operation.handler(context, input), replayed: false, tag };
   }
 
-  return async function invoke(name, rawInput, principal, options = {}) {
+  /** Every call is counted and timed, by the pattern that made it; a name the catalogue lacks counts as `unknown`, so clients cannot grow the label set. */
+  const invoke: Invoke = async (name, rawInput, principal, options = {}) => {
+    const started = performance.now();
+    const operation = catalogue.get(name) === undefined ? 'unknown' : name;
+    try {
+      const result = await run(name, rawInput, principal, options);
+      metrics.operationEnded(options.via ?? 'internal', operation, 'ok', (performance.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      const outcome = error instanceof BistroError ? error.code : 'internal_error';
+      metrics.operationEnded(options.via ?? 'internal', operation, outcome, (performance.now() - started) / 1000);
+      throw error;
+    }
+  };
+  return invoke;
+
+  async function run(name: string, rawInput: unknown, principal: Principal, options: InvokeOptions): Promise<InvokeResult> {
     const entry = catalogue.get(name);
     if (!entry) throw new BistroError('not_found', `There is no operation "${name}".`);
     const { operation, validate } = entry;
@@ -125,6 +148,7 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
       principal,
       store: session,
       now: nowIso,
+      requestId: options.requestId,
       newId: (prefix) => newId(prefix, now.getTime()),
       emit: (event) => {
         if (operation.kind === 'query') throw new Error(`query ${name} tried to emit ${event.type}`);
@@ -153,7 +177,7 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
             throw new BistroError('version_mismatch', 'The resource changed since you read it: read it again for its current ETag.');
           }
         }
-        const appended = await session.events.append(events.map((event) => toAppend(event, nowIso)));
+        const appended = await session.events.append(events.map((event) => toAppend(event, nowIso, options.requestId)));
         const tag = subject === undefined ? undefined : await tagAfterCommit(session, subject, appended);
         if (key !== undefined) await completeKey(session, principal.id, key, output, tag);
         return { output, appended, tag };
@@ -165,5 +189,5 @@ export function createInvoker({ store, catalogue, commitListeners, logError, clo
     // Past this point the write is durable: nothing below may turn it into an error.
     notify(committed.appended);
     return { output: committed.output, replayed: false, tag: committed.tag };
-  };
+  }
 }

@@ -39,6 +39,8 @@ export interface OperationContext {
   store: StoreSession;
   /** ISO time of this invocation: one clock reading for everything it writes. */
   now: string;
+  /** The request that asked, when a pattern knows it (deliveries it queues remember it). */
+  requestId: string | undefined;
   newId(prefix: string): string;
   emit(event: NewEvent): void;
 }

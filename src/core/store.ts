@@ -34,6 +34,8 @@ export interface IdempotencyRecord {
 /** An event ready to append: everything but the sequence, which the log assigns. */
 export interface EventToAppend extends Omit<CloudEvent, 'sequence'> {
   audience: Audience;
+  /** The request that caused it, kept beside the event (never in the public CloudEvent). */
+  requestId?: string | null;
 }
 
 export interface EventQuery {
@@ -71,6 +73,8 @@ export interface NewDelivery {
   createdAt: string;
   /** Milliseconds since the epoch. */
   dueAt: number;
+  /** The request that caused it: its event's, or the replay's or test ping's own. */
+  requestId: string | null;
 }
 
 /** A delivery a worker holds under its lease, with what it needs to send it. */
@@ -83,6 +87,7 @@ export interface ClaimedDelivery {
   attempts: number;
   url: string;
   secrets: StoredEndpoint['secrets'];
+  requestId: string | null;
 }
 
 export interface DeliveryClaim {
@@ -155,6 +160,7 @@ export interface StoreSession {
     /** Success clears it (null); a failure sets it only if it was clear. */
     setFailingSince(id: string, since: string | null): Promise<void>;
     disable(id: string, reason: string, now: string): Promise<void>;
+    countDisabled(): Promise<number>;
   };
   deliveries: {
     insert(deliveries: readonly NewDelivery[]): Promise<void>;
@@ -177,6 +183,8 @@ export interface StoreSession {
     unpark(endpointId: string, dueAt: number): Promise<void>;
     /** Newest first, each with its attempts. */
     list(endpointId: string, beforeId: string | undefined, limit: number): Promise<WebhookDelivery[]>;
+    /** Deliveries pending, and when the oldest one that is due at `now` and unheld fell due (ms since the epoch), for the metrics. */
+    backlog(now: number): Promise<{ pending: number; oldestDueAt: number | null }>;
   };
   meta: {
     get(key: string): Promise<string | undefined>;

@@ -16,6 +16,7 @@ import { canSee } from './visibility.ts';
 import type { Feed } from './feed.ts';
 import { newId } from './ids.ts';
 import type { ClaimedDelivery, NewDelivery, Store, StoreSession } from './store.ts';
+import type { Metrics } from './metrics.ts';
 
 /**
  * The queue's own writes (cursors with the deliveries they queue, leases, attempt records) are
@@ -76,9 +77,10 @@ export function publicEndpoint(endpoint: StoredEndpoint): WebhookEndpoint {
   return { id, url, types, description, enabled, disabledReason, ownerId, createdAt, updatedAt };
 }
 
-/** Deliveries of logged events to one endpoint, due at once. */
-export function deliveriesOf(endpoint: StoredEndpoint, events: readonly CloudEvent[], now: Date): NewDelivery[] {
+/** Deliveries of logged events to one endpoint, due at once, each remembering the request that caused it. */
+export function deliveriesOf(endpoint: StoredEndpoint, events: readonly CloudEvent[], now: Date, requestIdOf: (event: CloudEvent) => string | null): NewDelivery[] {
   return events.map((event) => ({
+    requestId: requestIdOf(event),
     id: newId('whd', now.getTime()),
     endpointId: endpoint.id,
     eventId: event.id,
@@ -97,10 +99,11 @@ export interface WebhookQueueDeps {
   clock: () => Date;
   write: SystemWrite;
   logError: (error: unknown, where: string) => void;
+  metrics: Pick<Metrics, 'webhookAttempted' | 'webhookSettled' | 'webhookQueued'>;
   random?: () => number;
 }
 
-export function createWebhookQueue({ store, feed, policy, clock, write, logError, random = Math.random }: WebhookQueueDeps): WebhookQueue {
+export function createWebhookQueue({ store, feed, policy, clock, write, logError, metrics, random = Math.random }: WebhookQueueDeps): WebhookQueue {
   /** The head up to which every enabled endpoint's events are queued, as far as this node knows. */
   let queuedThrough = -1;
 
@@ -138,12 +141,12 @@ export function createWebhookQueue({ store, feed, policy, clock, write, logError
       for (const endpoint of endpoints) {
         if (through <= endpoint.cursor) continue;
         const owner = endpointOwner(endpoint);
-        const events = logged
-          .filter(({ event, audience }) => Number(event.sequence) > endpoint.cursor && endpoint.types.includes(event.type) && canSee(owner, audience))
-          .map(({ event }) => event);
+        const taken = logged.filter(({ event, audience }) => Number(event.sequence) > endpoint.cursor && endpoint.types.includes(event.type) && canSee(owner, audience));
+        const requestIds = new Map(taken.map(({ event, requestId }) => [event, requestId ?? null]));
+        const events = taken.map(({ event }) => event);
         // Another worker moved this cursor first: the deliveries it queued stand, these are not written.
         if (!(await session.webhooks.advance(endpoint.id, endpoint.cursor, through))) continue;
-        await session.deliveries.insert(deliveriesOf(endpoint, events, now));
+        await session.deliveries.insert(deliveriesOf(endpoint, events, now, (event) => requestIds.get(event) ?? null));
         count += events.length;
       }
       return count;
@@ -163,6 +166,7 @@ export function createWebhookQueue({ store, feed, policy, clock, write, logError
       error: outcome.error,
       response: outcome.excerpt,
       at: outcome.at.toISOString(),
+      requestId: delivery.requestId,
     };
     if (outcome.ok) return { id: delivery.id, attempt: record, settlement: { status: 'delivered' as const, dueAt: null } };
     const delay = nextAttemptDelay(policy, attempt, outcome.retryAfterMs, random);
@@ -222,6 +226,7 @@ export function createWebhookQueue({ store, feed, policy, clock, write, logError
       for (let batch = 0; batch < 10; batch++) {
         const { queued, full } = await queueBatch(head);
         total += queued;
+        metrics.webhookQueued(queued);
         if (!full) {
           queuedThrough = head;
           break;
@@ -248,10 +253,11 @@ export function createWebhookQueue({ store, feed, policy, clock, write, logError
 
     async settle(finished, owner) {
       if (finished.length === 0) return;
+      const records = finished.map(recordOf);
       // One transaction for every attempt that ended since the last pass, relaxed: records lost to
       // a power cut mean those deliveries are sent again (at least once), nothing is lost.
-      const verdicts = await store.transaction(async (session) => {
-        const settled = await session.deliveries.settle(owner, finished.map(recordOf));
+      const { settled, toDisable } = await store.transaction(async (session) => {
+        const settled = await session.deliveries.settle(owner, records);
         const byEndpoint = new Map<string, FinishedAttempt[]>();
         for (const attempt of finished.filter(({ delivery }) => settled.has(delivery.id))) {
           byEndpoint.set(attempt.delivery.endpointId, [...(byEndpoint.get(attempt.delivery.endpointId) ?? []), attempt]);
@@ -261,9 +267,12 @@ export function createWebhookQueue({ store, feed, policy, clock, write, logError
           const verdict = await judgeEndpoint(session, endpointId, attempts);
           if (verdict) toDisable.push([endpointId, verdict]);
         }
-        return toDisable;
+        return { settled, toDisable };
       }, relaxed);
-      for (const [endpointId, verdict] of verdicts) await disable(endpointId, verdict);
+      // Counted once committed, and only what this worker still held: a lapsed lease's attempt is its next holder's.
+      for (const { id, settlement } of records) if (settled.has(id) && settlement.status !== 'pending') metrics.webhookSettled(settlement.status);
+      for (const { delivery, outcome } of finished) if (settled.has(delivery.id)) metrics.webhookAttempted(outcome.ok ? 'ok' : outcome.status === null ? 'error' : 'rejected');
+      for (const [endpointId, verdict] of toDisable) await disable(endpointId, verdict);
     },
 
     release: (ids, owner) => store.deliveries.release(ids, owner),

@@ -49,6 +49,8 @@ export interface CloudEvent {
 export interface LoggedEvent {
   event: CloudEvent;
   audience: Audience;
+  /** The request that caused it (its `x-request-id`), when one did. */
+  requestId?: string | null;
 }
 
 /**

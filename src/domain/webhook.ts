@@ -53,6 +53,8 @@ export interface DeliveryAttempt {
   error: string | null;
   response: string;
   at: string;
+  /** The request that caused the delivery (its event's `x-request-id`), when one did. */
+  requestId: string | null;
 }
 
 /** One event on its way to one endpoint; `eventId` is the `webhook-id` of every attempt. */
@@ -67,6 +69,8 @@ export interface WebhookDelivery {
   /** When the next attempt is due, while pending. */
   nextAttemptAt: string | null;
   createdAt: string;
+  /** The request that caused it: its event's, or the test ping's or replay's own. */
+  requestId: string | null;
   attempts: DeliveryAttempt[];
 }
 

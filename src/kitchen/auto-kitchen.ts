@@ -15,6 +15,8 @@ import type { BistroOperations } from '../operations/index.ts';
 
 const next: Partial<Record<OrderStatus, OrderStatus>> = { placed: 'accepted', accepted: 'preparing', preparing: 'ready', ready: 'served' };
 const cook: Principal = { id: 'auto-kitchen', role: 'kitchen', name: 'auto kitchen' };
+/** Counted apart from the patterns' calls in the metrics. */
+const kitchenCall = { via: 'kitchen' } as const;
 /** Every event whose data is the order as it now is. */
 const orderEventTypes: EventType[] = ['order.placed', 'order.updated', ...orderStatuses.filter((status) => status !== 'placed').map((status): EventType => `order.${status}`)];
 
@@ -48,7 +50,7 @@ export class AutoKitchen {
     for (const status of Object.keys(next) as OrderStatus[]) {
       let cursor: string | null = null;
       do {
-        const page: OutputOf<BistroOperations['orders.list']> = (await this.#invoke('orders.list', { status, limit: 100, ...(cursor ? { cursor } : {}) }, cook)).output;
+        const page: OutputOf<BistroOperations['orders.list']> = (await this.#invoke('orders.list', { status, limit: 100, ...(cursor ? { cursor } : {}) }, cook, kitchenCall)).output;
         for (const order of page.items) this.#track(order);
         cursor = page.nextCursor;
       } while (cursor !== null);
@@ -89,7 +91,7 @@ export class AutoKitchen {
       for (const [id, step] of [...this.#steps]) {
         if (step.dueAt > now || this.#stopped) continue;
         try {
-          await this.#invoke('orders.setStatus', { id, status: step.to, expectedVersion: step.version }, cook);
+          await this.#invoke('orders.setStatus', { id, status: step.to, expectedVersion: step.version }, cook, kitchenCall);
         } catch (error) {
           if (error instanceof BistroError) {
             if (this.#steps.get(id) === step) this.#steps.delete(id);

@@ -158,6 +158,10 @@ export const WebhookEndpoint = Strict(
   { title: 'WebhookEndpoint' },
 );
 
+const RequestId = Type.Union([Type.String(), Type.Null()], {
+  description: 'The x-request-id of the request that caused the delivery (the one whose event it carries, or the replay or test ping); null when none did (the auto kitchen).',
+});
+
 const DeliveryAttempt = Strict(
   {
     id: Id,
@@ -168,6 +172,7 @@ const DeliveryAttempt = Strict(
     error: Type.Union([Type.String(), Type.Null()]),
     response: Type.String({ description: 'The start of what the receiver answered (at most 1 KiB).' }),
     at: Timestamp,
+    requestId: RequestId,
   },
   { title: 'WebhookDeliveryAttempt' },
 );
@@ -182,6 +187,7 @@ export const WebhookDelivery = Strict(
     status: StringEnum(deliveryStatuses, 'WebhookDeliveryStatus'),
     nextAttemptAt: Type.Union([Timestamp, Type.Null()]),
     createdAt: Timestamp,
+    requestId: RequestId,
     attempts: Type.Array(DeliveryAttempt),
   },
   { title: 'WebhookDelivery' },

@@ -233,10 +233,11 @@ export const testWebhook = defineOperation({
       payload: JSON.stringify(ping),
       createdAt: context.now,
       dueAt: now.getTime(),
+      requestId: context.requestId ?? null,
     };
     await context.store.deliveries.insert([delivery]);
-    const { id: deliveryId, eventId, type, createdAt } = delivery;
-    return { id: deliveryId, endpointId: id, eventId, type, sequence: null, status: 'pending' as const, nextAttemptAt: context.now, createdAt, attempts: [] };
+    const { id: deliveryId, eventId, type, createdAt, requestId } = delivery;
+    return { id: deliveryId, endpointId: id, eventId, type, sequence: null, status: 'pending' as const, nextAttemptAt: context.now, createdAt, requestId, attempts: [] };
   },
 });
 
@@ -282,7 +283,7 @@ export const replayWebhook = defineOperation({
     const events = page.items.filter((event) => Number(event.sequence) <= endpoint.cursor);
     const last = page.items.at(-1);
     const more = page.items.length === replayBatch && last !== undefined && Number(last.sequence) < endpoint.cursor;
-    await context.store.deliveries.insert(deliveriesOf(endpoint, events, new Date(context.now)));
+    await context.store.deliveries.insert(deliveriesOf(endpoint, events, new Date(context.now), () => context.requestId ?? null));
     return { queued: events.length, through: more ? (last?.sequence ?? after) : String(Math.max(from, endpoint.cursor)), more };
   },
 });

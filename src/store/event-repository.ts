@@ -24,6 +24,7 @@ const toEvent = (row: Database['events']): LoggedEvent => ({
     data: JSON.parse(row.data) as unknown,
   },
   audience: row.audience,
+  requestId: row.request_id,
 });
 
 /** The event types that change their subject, as a list the query can use. */
@@ -48,6 +49,7 @@ export function eventRepository(db: Db, options: EventLogOptions): StoreSession[
         time: event.time,
         audience: event.audience,
         data: JSON.stringify(event.data),
+        request_id: event.requestId ?? null,
       }));
       await db.insertInto('events').values(rows).execute();
       return rows.map(toEvent);

@@ -163,6 +163,14 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('webhook_attempts_delivery').on('webhook_attempts').columns(['delivery_id', 'attempt']).execute();
       },
     },
+    '0006_request_ids': {
+      // The request that caused an event, and so each webhook delivery of it: a support case that
+      // starts from an `x-request-id` finds the attempts its request rang. Nullable: older rows had none.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('events').addColumn('request_id', 'text').execute();
+        await db.schema.alterTable('webhook_deliveries').addColumn('request_id', 'text').execute();
+      },
+    },
   };
 }
 

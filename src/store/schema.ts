@@ -51,6 +51,7 @@ export interface Database {
     time: string;
     audience: string;
     data: string;
+    request_id: string | null;
   };
   webhook_endpoints: {
     id: string;
@@ -83,6 +84,7 @@ export interface Database {
     lease_owner: string | null;
     lease_until: number | null;
     created_at: string;
+    request_id: string | null;
   };
   webhook_attempts: {
     id: string;

@@ -48,7 +48,7 @@ const fromEndpoint = (endpoint: StoredEndpoint): EndpointRow => ({
   updated_at: endpoint.updatedAt,
 });
 
-const toAttempt = (row: Database['webhook_attempts']): DeliveryAttempt => ({
+const toAttempt = (row: Database['webhook_attempts'], requestId: string | null): DeliveryAttempt => ({
   id: row.id,
   eventId: row.event_id,
   attempt: Number(row.attempt),
@@ -57,6 +57,7 @@ const toAttempt = (row: Database['webhook_attempts']): DeliveryAttempt => ({
   error: row.error,
   response: row.response,
   at: row.at,
+  requestId,
 });
 
 export function webhookRepository(db: Db): StoreSession['webhooks'] {
@@ -105,6 +106,10 @@ export function webhookRepository(db: Db): StoreSession['webhooks'] {
     async disable(id, reason, now) {
       await db.updateTable('webhook_endpoints').set({ enabled: 0, disabled_reason: reason, updated_at: now }).where('id', '=', id).execute();
     },
+    async countDisabled() {
+      const row = await db.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll().as('count')).where('enabled', '=', 0).executeTakeFirst();
+      return Number(row?.count ?? 0);
+    },
   };
 }
 
@@ -136,6 +141,7 @@ export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreS
             lease_owner: null,
             lease_until: null,
             created_at: delivery.createdAt,
+            request_id: delivery.requestId,
           })),
         )
         .execute();
@@ -170,12 +176,12 @@ export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreS
         .updateTable('webhook_deliveries')
         .set({ lease_owner: owner, lease_until: leaseUntil })
         .where('id', 'in', due)
-        .returning(['id', 'event_id', 'payload', 'attempts'])
+        .returning(['id', 'event_id', 'payload', 'attempts', 'request_id'])
         .execute();
       if (rows.length === 0) return [];
       const endpoint = await db.selectFrom('webhook_endpoints').select(['url', 'secrets']).where('id', '=', endpointId).executeTakeFirstOrThrow();
       const secrets = JSON.parse(endpoint.secrets) as StoredEndpoint['secrets'];
-      return rows.map((row) => ({ id: row.id, endpointId, eventId: row.event_id, payload: row.payload, attempts: Number(row.attempts), url: endpoint.url, secrets }));
+      return rows.map((row) => ({ id: row.id, endpointId, eventId: row.event_id, payload: row.payload, attempts: Number(row.attempts), url: endpoint.url, secrets, requestId: row.request_id }));
     },
     async settle(owner, settlements) {
       if (settlements.length === 0) return new Set();
@@ -230,6 +236,20 @@ export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreS
       const times = [due?.due_at, lapse?.lease_until].filter((time): time is number => time !== null && time !== undefined).map(Number);
       return times.length === 0 ? null : Math.min(...times);
     },
+    async backlog(now) {
+      const pending = await db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll().as('count')).where('status', '=', 'pending').executeTakeFirst();
+      // A seek on (status, due_at): the first due time among deliveries nobody holds (or whose lease lapsed).
+      const oldest = await db
+        .selectFrom('webhook_deliveries')
+        .select('due_at')
+        .where('status', '=', 'pending')
+        .where('due_at', '<=', now)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+        .orderBy('due_at')
+        .limit(1)
+        .executeTakeFirst();
+      return { pending: Number(pending?.count ?? 0), oldestDueAt: oldest?.due_at === undefined || oldest.due_at === null ? null : Number(oldest.due_at) };
+    },
     async park(endpointId) {
       await db.updateTable('webhook_deliveries').set({ due_at: null }).where('endpoint_id', '=', endpointId).where('status', '=', 'pending').execute();
     },
@@ -261,7 +281,8 @@ export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreS
           status: row.status as DeliveryStatus,
           nextAttemptAt: row.status === 'pending' && row.due_at !== null ? new Date(Number(row.due_at)).toISOString() : null,
           createdAt: row.created_at,
-          attempts: attempts.filter((attempt) => attempt.delivery_id === row.id).map(toAttempt),
+          requestId: row.request_id,
+          attempts: attempts.filter((attempt) => attempt.delivery_id === row.id).map((attempt) => toAttempt(attempt, row.request_id)),
         }),
       );
     },

@@ -381,6 +381,8 @@ function canonical(value: unknown): unknown {
   const walk = (entry: unknown, key?: string): unknown => {
     if (typeof entry === 'string') {
       if (key === 'token') return '<token>';
+      // Each request has its own id, whichever pattern carried it.
+      if (key === 'requestId') return '<request id>';
       if (key === 'secret' && entry.startsWith('whsec_')) return '<secret>';
       if ((key === 'sequence' || key === 'nextCursor') && /^\d+$/.test(entry)) return '<sequence>';
       if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(entry)) return '<time>';

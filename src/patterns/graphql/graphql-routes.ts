@@ -102,14 +102,15 @@ const maxKeptQueryChars = 4096;
  * whether anything else ran (or the principal was looked at): only a response made of shared
  * reads alone is the same for every caller and may be kept.
  */
-function trackedContext(core: Core, principal: Principal): { context: GraphqlContext; sharedOnly: () => boolean } {
+function trackedContext(core: Core, principal: Principal, requestId: string): { context: GraphqlContext; sharedOnly: () => boolean } {
   let shared = true;
+  const options = { via: 'graphql', requestId } as const;
   const invoke: Core['invoke'] = async (name, input, who) => {
     if (!core.answers.isShared(name)) {
       shared = false;
-      return core.invoke(name, input, who);
+      return core.invoke(name, input, who, options);
     }
-    return core.answers.read(name, input as Record<string, unknown>, who);
+    return core.answers.read(name, input as Record<string, unknown>, who, options);
   };
   const context = createContext(invoke, principal);
   Object.defineProperty(context, 'principal', {
@@ -195,7 +196,7 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
       send(reply, media, 405, bistroErrorBody(methodNotAllowed(reply, ['POST'], `A ${preparation.prepared.operation} travels by POST.`)));
       return;
     }
-    const { context, sharedOnly } = trackedContext(core, principal);
+    const { context, sharedOnly } = trackedContext(core, principal, request.id);
     const result = await executor.run(preparation.prepared, context, params.variables);
     const ran = 'data' in result;
     const errors = result.errors ? formatErrors(result.errors, !ran, format) : undefined;

@@ -11,6 +11,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BistroError, type Core, type Principal, tokenOfParameter } from '../../core/core.ts';
 import { admitUpgrade, connectionCountOf, connectionKey, onUpgrade, startHeartbeat } from '../http/websocket-upgrade.ts';
+import { requestIdHeader, upgradeRequestId } from '../http/request-id.ts';
 import type { Executor } from './executor.ts';
 import { formatErrors, type FormatOptions } from './format-errors.ts';
 import { createContext } from './graphql-context.ts';
@@ -53,6 +54,10 @@ interface Connection {
   /** Whom the connection is counted against: the principal, or the address while anonymous. */
   countKey: string;
   closing: boolean;
+  /** The upgrade's request id, which every operation over the connection carries. */
+  requestId: string;
+  /** Operations running on the connection (graphql-ws keeps them), once it is acknowledged. */
+  operations: () => number;
 }
 
 
@@ -62,6 +67,15 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
   const connections = new Map<WebSocket, Connection>();
   const maxQueued = Math.max(16, Math.floor(options.maxBufferedBytes / assumedValueBytes));
   let shuttingDown = false;
+  server.on('headers', (headers, request) => headers.push(`${requestIdHeader}: ${upgradeRequestId(request)}`));
+  core.metrics.reportOpen('connections', 'graphql-ws', () => connections.size);
+  core.metrics.reportOpen('subscriptions', 'graphql-ws', () => {
+    let total = 0;
+    for (const connection of connections.values()) total += connection.operations();
+    return total;
+  });
+  /** `invoke` as the connection's principal, named as graphql-ws calls with the connection's request id. */
+  const invokeFor = (connection: Connection): Core['invoke'] => (name, input, who, given) => core.invoke(name, input, who, { ...given, via: 'graphql-ws', requestId: connection.requestId });
 
   function close(connection: Connection, code: number, reason: string): void {
     if (connection.closing) return;
@@ -84,7 +98,7 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
   function live(connection: Connection): LiveConnection {
     return {
       feed: core.feed,
-      invoke: (operation, input) => core.invoke(operation, input, connection.principal),
+      invoke: (operation, input) => invokeFor(connection)(operation, input, connection.principal),
       maxQueued,
       backedUp: () => connection.socket.bufferedAmount > options.maxBufferedBytes,
       overflow() {
@@ -103,6 +117,7 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
       async onConnect(ctx) {
         const connection = connectionOf(ctx.extra.socket);
         if (!connection) return false;
+        connection.operations = () => Object.keys(ctx.subscriptions).length;
         const given = ctx.connectionParams?.['authorization'];
         if (given === undefined || given === null) return true;
         let principal: Principal;
@@ -139,7 +154,7 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
         const variables = payload.variables ?? undefined;
         const tooCostly = executor.tooCostly(preparation.prepared, variables);
         if (tooCostly) return [tooCostly];
-        const contextValue: LiveContext = Object.assign(createContext(core.invoke, connection.principal), { live: live(connection) });
+        const contextValue: LiveContext = Object.assign(createContext(invokeFor(connection), connection.principal), { live: live(connection) });
         return { schema, document: preparation.prepared.document, operationName: payload.operationName ?? undefined, variableValues: variables, contextValue };
       },
       onNext(ctx, _id, _payload, _args, result: ExecutionResult) {
@@ -166,7 +181,7 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
       socket.once('close', () => upgraded || counts.release(countKey));
       server.handleUpgrade(request, socket, head, (ws) => {
         upgraded = true;
-        const connection: Connection = { id: randomUUID(), socket: ws, principal, countKey, closing: false };
+        const connection: Connection = { id: randomUUID(), socket: ws, principal, countKey, closing: false, requestId: upgradeRequestId(request), operations: () => 0 };
         connections.set(ws, connection);
         ws.once('close', () => {
           connections.delete(ws);

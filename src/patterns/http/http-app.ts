@@ -8,6 +8,7 @@ import { instanceOf, sendProblem } from './problem.ts';
 import { toBistroError } from './errors.ts';
 import { answerClientError } from './client-errors.ts';
 import { capConnections, timeoutOptions, type TransportLimits } from './transport-limits.ts';
+import { requestIdFor, requestIdHeader } from './request-id.ts';
 
 export interface HttpOptions {
   bodyLimitBytes: number;
@@ -53,6 +54,15 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel, limits }: 
     // Tokens travel in headers; no path parameter needs to be long.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+    // Always our function, never Fastify's header copy: a client's id is kept only when short and plain.
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+  });
+  // Set first and on the raw response, so every answer carries it: errors, 404s, refusals, and
+  // hijacked replies that write their own head (an SSE stream) included.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.raw.setHeader(requestIdHeader, request.id);
+    done();
   });
   capConnections(app.server, limits);
 

@@ -4,7 +4,7 @@
  * to `POST /rpc` and to the WebSocket at `/ws`, so both answer every call alike without one
  * pattern importing the other.
  */
-import type { ErrorCode, JsonObject, Principal, WireFieldError } from '../../core/core.ts';
+import type { CallPattern, ErrorCode, JsonObject, Principal, WireFieldError } from '../../core/core.ts';
 
 /**
  * A numeric id kept as the client wrote it, because a JavaScript number would not give it back
@@ -60,6 +60,9 @@ export interface TransportMethod {
 
 export interface RpcContext {
   principal: PrincipalSource;
+  /** Which pattern carries the calls (metrics), and each call's request id: HTTP's, or the socket's with the call's number. */
+  via?: CallPattern;
+  requestId?(): string;
   /** Told of every internal error; the client hears only -32603 "Internal error". */
   logError(error: unknown, method: string): void;
   /** Methods this transport adds, by name; the catalogue's operations are always there. */

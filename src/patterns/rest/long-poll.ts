@@ -6,7 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isClosing } from '../http/http-app.ts';
-import { type AnyOperation, changesSince, type Core, type EventType, type FeedPage, invalid, type InvokeResult, type Principal, type WaitOptions } from '../../core/core.ts';
+import { type AnyOperation, changesSince, type Core, type EventType, type FeedPage, invalid, type InvokeOptions, type InvokeResult, type Principal, type WaitOptions } from '../../core/core.ts';
 
 /** The GETs that may be held, and what they wait for. */
 export const longPolled: Readonly<Record<string, 'resource' | 'events'>> = { 'orders.get': 'resource', 'events.list': 'events' };
@@ -72,16 +72,16 @@ function clientGone(request: FastifyRequest, reply: FastifyReply): AbortSignal {
  * the read and the wait is heard. A wait that ends unchanged returns the first read (the caller's
  * If-None-Match then answers 304).
  */
-async function readWhenChanged(core: Core, operation: AnyOperation, input: Record<string, unknown>, principal: Principal, stillMatches: (tag: number) => boolean, options: WaitOptions): Promise<InvokeResult> {
+async function readWhenChanged(core: Core, operation: AnyOperation, input: Record<string, unknown>, principal: Principal, stillMatches: (tag: number) => boolean, options: WaitOptions, call: InvokeOptions): Promise<InvokeResult> {
   const subject = operation.subjectOf?.(input, undefined);
-  if (subject === undefined || options.timeoutMs <= 0) return core.invoke(operation.name, input, principal);
+  if (subject === undefined || options.timeoutMs <= 0) return core.invoke(operation.name, input, principal, call);
   const parked = core.feed.park({ principal, subject }, options);
   try {
-    const first = await core.invoke(operation.name, input, principal);
+    const first = await core.invoke(operation.name, input, principal, call);
     const tag = first.tag;
     if (tag === undefined || !stillMatches(tag)) return first;
     const end = await parked.until((event) => changesSince(event, subject, tag));
-    return end === 'event' ? await core.invoke(operation.name, input, principal) : first;
+    return end === 'event' ? await core.invoke(operation.name, input, principal, call) : first;
   } finally {
     parked.end();
   }
@@ -91,12 +91,12 @@ async function readWhenChanged(core: Core, operation: AnyOperation, input: Recor
  * Reads a page through the operation (so bad input, a forbidden caller or a cursor below the
  * retained log is refused: the wait ends with it); only an empty page waits on the feed.
  */
-async function readWhenNew(core: Core, operation: AnyOperation, input: Record<string, unknown>, principal: Principal, options: WaitOptions): Promise<InvokeResult> {
+async function readWhenNew(core: Core, operation: AnyOperation, input: Record<string, unknown>, principal: Principal, options: WaitOptions, call: InvokeOptions): Promise<InvokeResult> {
   // Types as asked: input the operation refuses never waits, so the filter need not be checked first.
   const types = Array.isArray(input['types']) ? (input['types'] as EventType[]) : undefined;
   const page = await core.feed.waitAfter(
     async () => {
-      const first = await core.invoke(operation.name, input, principal);
+      const first = await core.invoke(operation.name, input, principal, call);
       // The operation's validation filled in the default page size.
       return { page: first.output as FeedPage, limit: (input as { limit: number }).limit };
     },
@@ -109,10 +109,11 @@ async function readWhenNew(core: Core, operation: AnyOperation, input: Record<st
 /** Answers a long poll: the operation's result, once it is worth sending or the wait is over. */
 export async function holdRead(core: Core, operation: AnyOperation, input: Record<string, unknown>, principal: Principal, wait: Wait, request: FastifyRequest, reply: FastifyReply, stillMatches: (tag: number) => boolean): Promise<InvokeResult> {
   const options: WaitOptions = { signal: clientGone(request, reply), timeoutMs: wait.seconds * 1000 };
+  const call: InvokeOptions = { via: 'long-poll', requestId: request.id };
   const result =
     longPolled[operation.name] === 'events'
-      ? await readWhenNew(core, operation, input, principal, options)
-      : await readWhenChanged(core, operation, input, principal, stillMatches, options);
+      ? await readWhenNew(core, operation, input, principal, options, call)
+      : await readWhenChanged(core, operation, input, principal, stillMatches, options, call);
   // Only on what the preference shaped: a refusal says nothing about it.
   if (wait.preferred) reply.header('preference-applied', `wait=${wait.seconds}`).header('vary', 'Prefer');
   if (isClosing(request.server)) reply.header('connection', 'close');

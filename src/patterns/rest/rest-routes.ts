@@ -150,8 +150,8 @@ async function answerFully(core: Core, maxWaitSeconds: number, cache: Slot, oper
   const { output, replayed, tag } = wait
     ? await holdRead(core, operation, input, principal, wait, request, reply, (held) => anyTagMatches(request.headers['if-none-match'], etagFor(held, '')))
     : shared
-      ? await core.answers.read(operation.name, input, principal)
-      : await core.invoke(operation.name, input, principal, { ifMatch: ifMatchTagsOf(rest, request) });
+      ? await core.answers.read(operation.name, input, principal, { via: 'rest', requestId: request.id })
+      : await core.invoke(operation.name, input, principal, { ifMatch: ifMatchTagsOf(rest, request), via: 'rest', requestId: request.id });
   if (replayed) reply.header('idempotent-replayed', 'true');
   if (rest.status === 204) {
     reply.code(204).send();

@@ -109,12 +109,12 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
   const keyOf = (method: string, params: object) => `${method}\u0000${JSON.stringify(params)}`;
 
   /** A shared read: the kept result while the log has not grown (params keyed as JSON), else read and kept. */
-  async function sharedResult(method: string, params: object, principal: Principal): Promise<KeptResult> {
+  async function sharedResult(method: string, params: object, principal: Principal, context: RpcContext): Promise<KeptResult> {
     const key = keyOf(method, params);
     const hit = kept.get(key);
     if (hit) return hit;
     const readAt = core.answers.head();
-    const output = (await core.answers.read(method, params as Record<string, unknown>, principal)).output ?? null;
+    const output = (await core.answers.read(method, params as Record<string, unknown>, principal, { via: context.via, requestId: context.requestId?.() })).output ?? null;
     const result = { output, json: JSON.stringify(output) };
     kept.set(key, result, readAt);
     return result;
@@ -153,10 +153,10 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
       const who = await principal();
       if (own) return { result: (await own.run((params ?? {}) as Record<string, unknown>, who)) ?? null };
       if (core.answers.isShared(method)) {
-        const { output, json } = await sharedResult(method, params ?? {}, who);
+        const { output, json } = await sharedResult(method, params ?? {}, who, context);
         return { result: output, json };
       }
-      const { output } = await core.invoke(method, params ?? {}, who);
+      const { output } = await core.invoke(method, params ?? {}, who, { via: context.via, requestId: context.requestId?.() });
       return { result: output ?? null };
     } catch (error) {
       if (error instanceof BistroError && error.code !== 'internal_error') return { error: toRpcError(error) };

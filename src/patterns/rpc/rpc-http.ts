@@ -20,11 +20,17 @@ function sendEnvelopeError(reply: FastifyReply, error: BistroError): FastifyRepl
 /** A class, not an object of closures made per request: the hot path makes as little as it can. */
 class HttpRpcContext implements RpcContext {
   readonly principal: PrincipalSource;
+  readonly via = 'rpc';
   readonly #request: FastifyRequest;
 
   constructor(principal: PrincipalSource, request: FastifyRequest) {
     this.principal = principal;
     this.#request = request;
+  }
+
+  /** Every call of a batch shares the HTTP request's id. */
+  requestId(): string {
+    return this.#request.id;
   }
 
   logError(error: unknown, method: string): void {

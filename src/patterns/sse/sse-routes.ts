@@ -71,6 +71,7 @@ export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, 
   if (!validate) throw new Error('SSE reads events as events.list does, and the catalogue has no events.list');
   const streams = new Map<EventStream, Principal>();
   const connections = connectionCountOf(app, maxConnectionsPerPrincipal);
+  core.metrics.reportOpen('connections', 'sse', () => streams.size);
 
   // One timer for every stream, not one each.
   const heartbeat = setInterval(() => {

@@ -35,6 +35,22 @@ export interface WebhookWorkerOptions {
   /** Longest an ended attempt waits to be recorded while its endpoint's other attempts are out. @default 20 ms */
   settleDelayMs?: number;
   logError: (error: unknown, where: string) => void;
+  /**
+   * Told of every attempt that ended, with the request that caused its delivery as `reqId` (the key
+   * Fastify's request log lines use), so one id finds the request and the bells it rang.
+   */
+  logAttempt?: (fields: AttemptLogFields, ok: boolean) => void;
+}
+
+export interface AttemptLogFields {
+  reqId: string | null;
+  deliveryId: string;
+  endpointId: string;
+  eventId: string;
+  attempt: number;
+  status: number | null;
+  latencyMs: number;
+  error: string | null;
 }
 
 export interface WebhookWorker {
@@ -43,7 +59,7 @@ export interface WebhookWorker {
   stop(): Promise<void>;
 }
 
-export function createWebhookWorker(core: Core, { sender, concurrency, endpointConcurrency, leaseMs, idleMs = 1000, settleDelayMs = 20, logError }: WebhookWorkerOptions): WebhookWorker {
+export function createWebhookWorker(core: Core, { sender, concurrency, endpointConcurrency, leaseMs, idleMs = 1000, settleDelayMs = 20, logError, logAttempt }: WebhookWorkerOptions): WebhookWorker {
   const owner = `wkr_${randomBytes(8).toString('hex')}`;
   const inFlight = new Map<string, { delivery: ClaimedDelivery; abort: AbortController; done: Promise<void> }>();
   /** Per endpoint: how many attempts are out, and the leased deliveries waiting for a slot. */
@@ -181,7 +197,11 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
     const headers = webhookHeaders(signingSecrets(delivery.secrets, at), delivery.eventId, Math.floor(at.getTime() / 1000), delivery.payload);
     const outcome = await sender.send({ url: delivery.url, headers, body: delivery.payload, signal });
     // Cut short by a stop: not the receiver's failure, so no attempt is counted (stop gives it back).
-    if (!signal.aborted) finished.push({ delivery, outcome: { ...outcome, at } });
+    if (signal.aborted) return;
+    finished.push({ delivery, outcome: { ...outcome, at } });
+    const { id: deliveryId, endpointId, eventId, requestId } = delivery;
+    const { status, latencyMs, error } = outcome;
+    logAttempt?.({ reqId: requestId, deliveryId, endpointId, eventId, attempt: delivery.attempts + 1, status, latencyMs: Math.round(latencyMs), error }, outcome.ok);
   }
 
   return {

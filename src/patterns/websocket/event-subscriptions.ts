@@ -79,6 +79,10 @@ export class EventSubscriptions {
     return { subscription: id, cursor: formatCursor(subscription.sent) };
   }
 
+  get size(): number {
+    return this.#open.size;
+  }
+
   /** The lowest position of the open subscriptions: resuming every one of them from it leaves no gap. */
   lowest(): number | undefined {
     let lowest: number | undefined;

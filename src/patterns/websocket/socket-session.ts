@@ -23,6 +23,8 @@ export interface SessionOptions {
   rpc: RpcEndpoint;
   /** Unsent bytes past which the socket is cut (code 4008). */
   maxBufferedBytes: number;
+  /** The upgrade's request id: each call over the socket is this id and the call's number. */
+  requestId: string;
   logError(error: unknown, where: string): void;
 }
 
@@ -41,6 +43,7 @@ export class SocketSession {
   #messagesAt: number;
   #inFlight = 0;
   #ended = false;
+  #calls = 0;
 
   constructor(socket: WebSocket, principal: Principal, options: SessionOptions) {
     this.socket = socket;
@@ -56,6 +59,9 @@ export class SocketSession {
     });
     this.#context = {
       principal,
+      via: 'websocket',
+      // The upgrade's id with a counter: unique per call, bounded, and no client-chosen JSON-RPC id in log lines.
+      requestId: () => `${options.requestId}.${++this.#calls}`,
       methods: createSocketMethods(core, this.#subscriptions),
       logError: (error, method) => options.logError(error, `internal error in a JSON-RPC call to ${method} over /ws`),
     };
@@ -73,6 +79,11 @@ export class SocketSession {
     // ws closes the socket itself on a protocol error (1002, 1007, 1009); the event only needs a listener.
     socket.on('error', () => undefined);
     socket.on('message', (data, isBinary) => void this.#receive(data, isBinary));
+  }
+
+  /** `events.subscribe` subscriptions open on this socket (the metrics). */
+  subscriptionCount(): number {
+    return this.#subscriptions.size;
   }
 
   /** Where the client's event stream stands: the lowest subscription, else the last message sent. */

@@ -1,0 +1,58 @@
+/**
+ * `GET /metrics`: this node's metrics in the Prometheus text format (core/metrics.ts keeps them).
+ * Here only what the HTTP host knows: every answer by pattern and status with its time, and the
+ * TCP connections open to the server. Open like /healthz unless BISTRO_METRICS=off (README).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Core } from '../../core/core.ts';
+
+/** Paths that are not REST resources, by the pattern they serve. */
+const patternsByRoute: Readonly<Record<string, string>> = {
+  '/rpc': 'rpc',
+  '/graphql': 'graphql',
+  '/events/stream': 'sse',
+  '/metrics': 'ops',
+  '/healthz': 'ops',
+  '/readyz': 'ops',
+};
+
+/** A REST GET that asks to be held is a long poll: its time is mostly waiting, so it is counted apart. */
+function isLongPoll(request: FastifyRequest): boolean {
+  return request.method === 'GET' && ((request.query as Record<string, unknown> | undefined)?.['wait'] !== undefined || request.headers.prefer?.includes('wait') === true);
+}
+
+function patternOf(request: FastifyRequest): string {
+  const route = request.routeOptions.url;
+  // No route: a 404, or a request refused before routing.
+  if (route === undefined) return 'unrouted';
+  const known = patternsByRoute[route];
+  if (known !== undefined) return known;
+  if (route.startsWith('/graphiql')) return 'graphql';
+  if (route.startsWith('/docs') || route === '/openapi.json') return 'docs';
+  return isLongPoll(request) ? 'long-poll' : 'rest';
+}
+
+export interface MetricsRouteOptions {
+  /** Off: no route and no per-request bookkeeping. */
+  enabled: boolean;
+}
+
+export function registerMetrics(app: FastifyInstance, core: Core, { enabled }: MetricsRouteOptions): void {
+  if (!enabled) return;
+  const { metrics } = core;
+  let open = 0;
+  app.server.on('connection', (socket: NodeJS.EventEmitter) => {
+    open++;
+    socket.once('close', () => open--);
+  });
+  metrics.reportOpen('connections', 'http', () => open);
+  // A hijacked reply (an SSE stream once started) never gets here: its stream is counted as open instead.
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.httpAnswered(patternOf(request), reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, text } = await metrics.scrape();
+    return reply.header('content-type', contentType).header('cache-control', 'no-store').send(text);
+  });
+}
