@@ -189,7 +189,7 @@ test('OpenAPI documents wait, Prefer, Preference-Applied, the 304 and the 410 re
     assert.ok(get.responses['200'].headers['Preference-Applied'], `${path} documents Preference-Applied`);
     assert.ok(get.responses[answer], `${path} documents ${answer}`);
   }
-  assert.equal(document.paths['/events'].get.responses['410'].content['application/problem+json'].schema.$ref, '#/components/schemas/ResyncProblem');
+  assert.equal(document.paths['/events'].get.responses['410'].content['application/problem+json'].schema.allOf[0].$ref, '#/components/schemas/ResyncProblem', 'the 410 is a resync problem');
   assert.ok(document.components.schemas.ResyncProblem, 'the resync problem names its head');
   const others = document.paths['/orders'].get.parameters.map((parameter: { name: string }) => parameter.name);
   assert.ok(!others.includes('wait'), 'only the GETs that may be held take wait');
