@@ -30,7 +30,7 @@ export type { CommitListener, Invoke, InvokeOptions, InvokeResult } from './invo
 export { mustSend, plainSchema, type JsonObject } from './json-schema.ts';
 export { tokenOfParameter } from './auth.ts';
 export type { AnyOperation, GraphqlBinding, HttpMethod, RestBinding } from './operation.ts';
-export { BistroError, errorCatalogue, fieldErrorSummary, invalid, pointerToken, wireFieldErrors, type ErrorCode, type FieldError, type WireFieldError } from '../domain/errors.ts';
+export { BistroError, clipped, errorCatalogue, fieldErrorSummary, invalid, pointerToken, wireFieldErrors, type ErrorCode, type FieldError, type WireFieldError } from '../domain/errors.ts';
 export type { CloudEvent, EventType } from '../domain/events.ts';
 export type { AttemptOutcome, FinishedAttempt, WebhookQueue } from './webhook-queue.ts';
 export type { ClaimedDelivery } from './store.ts';

@@ -87,6 +87,10 @@ test('JSON-RPC: the same caps in data, with errorCount', async () => {
   const keys = await call({ items: [{ menuItemId: 'lemonade' }], ...Object.fromEntries(unknownKeys(3000).map((key) => [key, 1])) });
   assertSmall(keys, 'JSON-RPC 3,000 keys');
   assertCapped(keys.body.error.data, 3000, 'JSON-RPC');
+
+  const method = await node.request('/rpc', { json: { jsonrpc: '2.0', method: 'x'.repeat(50_000), id: 1 } });
+  assert.equal(method.body.error?.code, -32601, 'an unknown method is not found');
+  assertSmall(method, 'JSON-RPC 50,000-character method name');
 });
 
 test('GraphQL: the same caps in extensions, with errorCount, for variables', async () => {

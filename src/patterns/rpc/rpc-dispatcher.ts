@@ -3,7 +3,7 @@
  * the reply out, or `undefined` when the specification says nothing is sent. HTTP and the
  * WebSocket both hand their messages here. Section numbers below are the spec's (jsonrpc.org/specification).
  */
-import { BistroError, type Core, invalid, type Principal } from '../../core/core.ts';
+import { BistroError, clipped, type Core, invalid, type Principal } from '../../core/core.ts';
 import { createOpenRpcDocument } from './openrpc.ts';
 import { RawNumberId, type PrincipalSource, type RpcContext, type RpcEndpoint, type RpcError, type RpcId, type RpcReply, type RpcResponse, type TransportMethod } from '../http/json-rpc.ts';
 import { parseRpcText } from './exact-ids.ts';
@@ -143,7 +143,7 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
     }
     const own = context.methods?.get(method);
     if (!own && (method.startsWith('rpc.') || core.catalogue.get(method) === undefined)) {
-      return { error: protocolError('methodNotFound', `There is no method "${method}".`) };
+      return { error: protocolError('methodNotFound', `There is no method "${clipped(method, 100)}".`) };
     }
     if (Array.isArray(params)) {
       return { error: toRpcError(invalid('', `params go by name: send an object such as {"id": …}, not an array`)) };
