@@ -16,6 +16,7 @@ import { defaultRetryPolicy, type RetryPolicy } from '../domain/webhook.ts';
 import { literalTargetProblem, targetUrlProblem } from '../domain/webhook-target.ts';
 import { createWebhookQueue, type SystemWrite, type WebhookQueue } from './webhook-queue.ts';
 import { noBus, type Bus } from './bus.ts';
+import { noRateLimit, type RateLimit } from './rate-limit.ts';
 
 // What patterns may use, from the core and the domain.
 export type { AnswerCache, AnswerSlot } from './answer-cache.ts';
@@ -31,6 +32,7 @@ export { BistroError, errorCatalogue, invalid, pointerToken, wireFieldErrors, ty
 export type { CloudEvent, EventType } from '../domain/events.ts';
 export type { AttemptOutcome, FinishedAttempt, WebhookQueue } from './webhook-queue.ts';
 export type { ClaimedDelivery } from './store.ts';
+export type { RateLimit, RatePolicy, RateState } from './rate-limit.ts';
 export { signingSecrets } from '../domain/webhook.ts';
 export { addressProblem, literalAddress, literalTargetProblem, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';
 export type { MenuItem } from '../domain/menu.ts';
@@ -61,6 +63,8 @@ export interface Core {
   clock: () => Date;
   /** The webhook delivery queue a worker drains. */
   webhooks: WebhookQueue;
+  /** Per-principal call budgets every pattern takes from before it runs an operation. */
+  rateLimit: RateLimit;
 }
 
 export interface CoreOptions {
@@ -84,6 +88,8 @@ export interface CoreOptions {
    * event at most this long. Only where other nodes write the same log. @default 0 — off: one node alone
    */
   catchUpMs?: number;
+  /** Calls per principal per window, across patterns (and nodes, with a shared store). @default none: unlimited */
+  rateLimit?: RateLimit;
 }
 
 /** Checks what can be checked without DNS; the node passes a resolving check (patterns/webhooks). */
@@ -102,6 +108,7 @@ export function createCore({
   targetProblem = withoutDns,
   bus = noBus,
   catchUpMs = 0,
+  rateLimit = noRateLimit,
 }: CoreOptions): Core {
   const catalogue = createCatalogue(operations);
   const feed = createFeed({ store, logError });
@@ -174,5 +181,6 @@ export function createCore({
     checkReady: () => store.ping(),
     clock,
     webhooks: createWebhookQueue({ store, feed, policy: retryPolicy, clock, write, logError }),
+    rateLimit,
   };
 }

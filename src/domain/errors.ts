@@ -44,9 +44,9 @@ export class BistroError extends Error {
   readonly status: number;
   readonly fieldErrors: FieldError[];
   /** Extra members a client acts on (a resync's `head` cursor); every pattern sends them beside the code. */
-  readonly details: Readonly<Record<string, string>>;
+  readonly details: Readonly<Record<string, string | number>>;
 
-  constructor(code: ErrorCode, detail?: string, fieldErrors: FieldError[] = [], details: Record<string, string> = {}) {
+  constructor(code: ErrorCode, detail?: string, fieldErrors: FieldError[] = [], details: Record<string, string | number> = {}) {
     super(detail ?? errorCatalogue[code].title);
     this.name = 'BistroError';
     this.code = code;

@@ -37,6 +37,8 @@ export async function startTestNode(env: Record<string, string> = {}, overrides:
     BISTRO_ADMIN_TOKEN: 'test-admin-token',
     BISTRO_KITCHEN: 'manual',
     BISTRO_LOG_LEVEL: 'silent',
+    // Tests drive one principal far harder than a client would; the rate-limit tests turn it on.
+    BISTRO_RATE_LIMIT: '0',
     ...env,
   });
   const node = await startNode(config, overrides);
