@@ -22,7 +22,8 @@ after(async () => {
 });
 
 test('calls on either node draw on one budget per principal', { skip }, async () => {
-  const [a, b] = cluster.nodes as [NodeClient, NodeClient];
+  const a = cluster.nodes[0] as NodeClient;
+  const b = cluster.nodes[1] as NodeClient;
   const guest = await a.guest(5, 'Eve');
   const served: number[] = [];
   // Alternating nodes: each serves half the budget, and neither may serve more once it is spent.

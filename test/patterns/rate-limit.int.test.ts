@@ -15,7 +15,7 @@ before(async () => {
 });
 after(() => node.close());
 
-const rpcCall = (method: string, id: number) => ({ jsonrpc: '2.0', method, params: {}, id });
+const rpcCall = (method: string, id: number | string) => ({ jsonrpc: '2.0', method, params: {}, id });
 
 test('a guest who spends the budget over REST is refused on every pattern, with Retry-After and RateLimit fields', async () => {
   const ada = await node.guest(1, 'Ada');
