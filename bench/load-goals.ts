@@ -109,7 +109,7 @@ async function phase(name: string, guests: Guest[], scale: number): Promise<Phas
   const cpuBefore = cpuSeconds(server.pid);
   const started = performance.now();
   const { result, generator } = await measured(() =>
-    Promise.all([runOpenLoop(pool, restRate * scale, seconds, restCall(guests, name)), runOpenLoop(pool, graphqlRate * scale, seconds, graphqlCall(guests, name))]),
+    Promise.all([runOpenLoop(pool, restRate * scale, seconds, restCall(guests, name)), runOpenLoop(pool, graphqlRate * scale, seconds, graphqlCall(guests, name), (text) => text.includes('"errors"'))]),
   );
   const cpuAfter = cpuSeconds(server.pid);
   const wall = (performance.now() - started) / 1000;
@@ -150,7 +150,17 @@ await pool.close();
 await stopProcess(server);
 rmSync(dir, { recursive: true, force: true });
 
-const results = { startedAt, seconds, guests: guestCount, factor, pinning, normalMs, phases: [heldPhase, sameGuests, moreGuests], recovery: { [sameGuests.name]: afterSame, [moreGuests.name]: afterMore } };
+/** The goals as the issue states them, checked against the figures. */
+const unexpected = (figures: StreamFigures) => figures.sent - Object.entries(figures.byStatus).filter(([status]) => /^2\d\d$/.test(status)).reduce((sum, [, count]) => sum + count, 0);
+const overloadOk = (result: Phase) => [result.rest, result.graphql].every((figures) => figures.refusedWithoutRetryAfter === 0 && figures.limitedWithoutRateLimit === 0 && (figures.byStatus['error'] ?? 0) === 0);
+const goals = {
+  heldRest: { unexpectedNon2xx: unexpected(heldPhase.rest), p99Ms: heldPhase.rest.okMs.p99, met: unexpected(heldPhase.rest) === 0 && heldPhase.rest.okMs.p99 < 50 },
+  heldGraphql: { unexpectedNon2xx: unexpected(heldPhase.graphql), p99Ms: heldPhase.graphql.okMs.p99, met: unexpected(heldPhase.graphql) === 0 && heldPhase.graphql.okMs.p99 < 100 },
+  overloadRefusalsCarryHeaders: overloadOk(sameGuests) && overloadOk(moreGuests),
+  backWithin10s: [afterSame, afterMore].every((back) => back.seconds !== null && back.seconds <= 10),
+};
+
+const results = { startedAt, seconds, guests: guestCount, factor, pinning, normalMs, goals, phases: [heldPhase, sameGuests, moreGuests], recovery: { [sameGuests.name]: afterSame, [moreGuests.name]: afterMore } };
 if (flags.json) {
   console.log(JSON.stringify(results, null, 2));
 } else {
@@ -169,4 +179,11 @@ if (flags.json) {
     const back = results.recovery[result.name];
     console.log(`| ${result.name} | ${result.serverCpu ?? '?'} | ${result.generator.cpu} | ${result.generator.eventLoopDelayMs.p99} / ${result.generator.eventLoopDelayMs.max} | ${back ? (back.seconds ?? `not within ${probeForMs / 1000} s`) : '–'} |`);
   }
+  const verdict = (met: boolean) => (met ? 'met' : '**missed**');
+  console.log('\n| goal | figure | verdict |');
+  console.log('|---|---|---|');
+  console.log(`| held REST: 0 unexpected non-2xx, p99 < 50 ms | ${goals.heldRest.unexpectedNon2xx} non-2xx, p99 ${goals.heldRest.p99Ms} ms | ${verdict(goals.heldRest.met)} |`);
+  console.log(`| held GraphQL: 0 unexpected non-2xx, p99 < 100 ms | ${goals.heldGraphql.unexpectedNon2xx} non-2xx, p99 ${goals.heldGraphql.p99Ms} ms | ${verdict(goals.heldGraphql.met)} |`);
+  console.log(`| overload: every refusal 429/503 with Retry-After (429 with RateLimit), no failed request | see the first table | ${verdict(goals.overloadRefusalsCarryHeaders)} |`);
+  console.log(`| back to normal latency within 10 s of the load's end | ${afterSame.seconds ?? '–'} s and ${afterMore.seconds ?? '–'} s | ${verdict(goals.backWithin10s)} |`);
 }

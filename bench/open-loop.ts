@@ -21,6 +21,8 @@ export interface Answer {
   latencyMs: number;
   retryAfter: boolean;
   rateLimit: boolean;
+  /** A 2xx whose body reports errors (GraphQL field errors). */
+  bodyErrors: boolean;
 }
 
 export interface StreamFigures {
@@ -66,11 +68,11 @@ export function summarise(answers: readonly (Answer | 'error')[]): StreamFigures
   let refusedWithoutRetryAfter = 0;
   let limitedWithoutRateLimit = 0;
   for (const answer of answers) {
-    const key = answer === 'error' ? 'error' : String(answer.status);
+    const key = answer === 'error' ? 'error' : answer.bodyErrors ? `${answer.status} with errors` : String(answer.status);
     byStatus[key] = (byStatus[key] ?? 0) + 1;
     if (answer === 'error') continue;
     all.push(answer.latencyMs);
-    if (answer.status >= 200 && answer.status < 300) ok.push(answer.latencyMs);
+    if (answer.status >= 200 && answer.status < 300 && !answer.bodyErrors) ok.push(answer.latencyMs);
     if (answer.status === 429 || answer.status === 503) {
       refused++;
       if (!answer.retryAfter) refusedWithoutRetryAfter++;
@@ -80,8 +82,11 @@ export function summarise(answers: readonly (Answer | 'error')[]): StreamFigures
   return { sent: answers.length, byStatus, allMs: percentiles(all), okMs: percentiles(ok), refused, refusedWithoutRetryAfter, limitedWithoutRateLimit };
 }
 
-/** Sends `next(i)` at `ratePerSecond` for `seconds` through `dispatcher`; resolves with every answer once all are in (or `drainMs` passed). */
-export async function runOpenLoop(dispatcher: Dispatcher, ratePerSecond: number, seconds: number, next: (index: number) => Call): Promise<(Answer | 'error')[]> {
+/**
+ * Sends `next(i)` at `ratePerSecond` for `seconds` through `dispatcher`; resolves with every answer
+ * once all are in (or `drainMs` passed). `bodyErrors` reads a 2xx body for errors it reports.
+ */
+export async function runOpenLoop(dispatcher: Dispatcher, ratePerSecond: number, seconds: number, next: (index: number) => Call, bodyErrors?: (text: string) => boolean): Promise<(Answer | 'error')[]> {
   const total = Math.round(ratePerSecond * seconds);
   const answers: (Answer | 'error')[] = [];
   const pending = new Set<Promise<void>>();
@@ -92,9 +97,11 @@ export async function runOpenLoop(dispatcher: Dispatcher, ratePerSecond: number,
     const sent = dispatcher
       .request({ ...call, headersTimeout: drainMs, bodyTimeout: drainMs })
       .then(async (response) => {
-        await response.body.dump();
+        const status = response.statusCode;
+        const read = bodyErrors !== undefined && status >= 200 && status < 300;
+        const failed = read ? bodyErrors(await response.body.text()) : (await response.body.dump(), false);
         const headers = response.headers;
-        answers.push({ status: response.statusCode, latencyMs: performance.now() - due, retryAfter: headers['retry-after'] !== undefined, rateLimit: headers['ratelimit'] !== undefined });
+        answers.push({ status, latencyMs: performance.now() - due, retryAfter: headers['retry-after'] !== undefined, rateLimit: headers['ratelimit'] !== undefined, bodyErrors: failed });
       })
       .catch(() => void answers.push('error'))
       .finally(() => pending.delete(sent));
