@@ -42,6 +42,7 @@ test('a guest who spends the budget over REST is refused on every pattern, with 
   assert.ok(rpc.headers.get('ratelimit-policy'), 'and RateLimit-Policy');
   assert.equal(rpc.body.error.code, -32029, 'in the JSON-RPC envelope, -32029');
   assert.equal(rpc.body.error.data.code, 'rate_limited', 'with the catalogue code in data');
+  assert.equal(rpc.body.id, 7, 'answering the call by its id');
 
   const graphql = await node.request('/graphql', { token: ada.token, json: { query: '{ menu { id } }' }, headers: { accept: 'application/graphql-response+json' } });
   assert.equal(graphql.status, 429, 'GraphQL over HTTP refuses with 429');
@@ -72,6 +73,7 @@ test('a JSON-RPC batch counts each of its calls, and a refused batch answers eac
   assert.match(first.headers.get('ratelimit') ?? '', /r=2;/, 'and took three of it');
   const second = await node.request('/rpc', { token: cy.token, json: batch });
   assert.equal(second.status, 429, 'three more do not fit in the two left');
+  assert.deepEqual(second.body.map((response: { id: number; error: { code: number } }) => [response.id, response.error.code]), [[1, -32029], [2, -32029], [3, -32029]], 'each call refused by its id');
 
   const socket = await RpcSocket.open(node, { token: cy.token });
   socket.send(JSON.stringify([rpcCall('menu.list', 'a'), { jsonrpc: '2.0', method: 'menu.list', params: {} }, rpcCall('menu.list', 'b')]));

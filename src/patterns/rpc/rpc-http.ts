@@ -3,8 +3,7 @@
  * the reply, or 204 when the specification says nothing is sent (notifications only).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { BistroError} from '../../core/core.ts';
-import { anonymous, type Core, type Principal } from '../../core/core.ts';
+import { anonymous, BistroError, type Core, type Principal } from '../../core/core.ts';
 import { methodNotAllowed, requireJsonBody } from '../http/http-rules.ts';
 import { toBistroError } from '../http/errors.ts';
 import { takeCalls } from '../http/rate-limit-headers.ts';
@@ -96,7 +95,15 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, dispatch
       }
       // No header is the anonymous caller, known at once: a kept answer needs no waiting.
       if (core.rateLimit.policy !== undefined) {
-        return countedContext(core, request, reply, message).then((context) => dispatcher.handleMessage(message, context)).then((answer) => void sendReply(reply, answer));
+        return countedContext(core, request, reply, message).then(
+          (context) => dispatcher.handleMessage(message, context).then((answer) => void sendReply(reply, answer)),
+          (error: unknown) => {
+            // Past the budget: 429, with each call refused by its id so a client can match the answers.
+            const refused = error instanceof BistroError && error.code === 'rate_limited' ? dispatcher.refuse(message, error) : undefined;
+            if (refused === undefined) throw error;
+            reply.code(429).header('content-type', json).send(stringifyReply(refused));
+          },
+        );
       }
       const readyNow = known ? dispatcher.readyJson(message) : undefined;
       if (readyNow !== undefined) {
