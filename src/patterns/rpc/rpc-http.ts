@@ -93,7 +93,6 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, dispatch
         // The dispatcher answers bad JSON (-32700).
         return dispatcher.handleText(text, contextFor(core, request)).then((answer) => void sendReply(reply, answer));
       }
-      // No header is the anonymous caller, known at once: a kept answer needs no waiting.
       if (core.rateLimit.policy !== undefined) {
         return countedContext(core, request, reply, message).then(
           (context) => dispatcher.handleMessage(message, context).then((answer) => void sendReply(reply, answer)),
@@ -105,6 +104,7 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, dispatch
           },
         );
       }
+      // No header is the anonymous caller, known at once: a kept answer needs no waiting.
       const readyNow = known ? dispatcher.readyJson(message) : undefined;
       if (readyNow !== undefined) {
         reply.code(200).header('content-type', json).send(readyNow);
