@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 import { RpcSocket } from '../websocket/ws-client.ts';
+import { connect, refusalCodes, watch } from '../graphql/subscriptions-steps.ts';
 
 const limit = 5;
 let node: TestNode;
@@ -55,6 +56,12 @@ test('a guest who spends the budget over REST is refused on every pattern, with 
   assert.equal(overSocket.error.code, -32029, '/ws answers the call -32029');
   assert.ok(overSocket.error.data.retryAfter >= 1, 'with data.retryAfter');
   await socket.close();
+
+  const graphqlWs = connect(node, `Bearer ${ada.token}`);
+  const subscription = watch(graphqlWs.client, '{ menu { id } }');
+  assert.deepEqual(await refusalCodes(subscription), ['rate_limited'], 'an operation over the GraphQL WebSocket is refused too');
+  subscription.dispose();
+  await graphqlWs.client.dispose();
 
   const other = await node.request('/menu', { token: bob.token });
   assert.equal(other.status, 200, 'another guest keeps a budget of their own');
