@@ -125,6 +125,10 @@ export async function startBistro(dir: string, env: Record<string, string>, admi
     BISTRO_LOG_LEVEL: 'silent',
     BISTRO_SQLITE_SYNCHRONOUS: 'full',
     BISTRO_ADMIN_TOKEN: adminToken,
+    // The bench measures the node's ceiling from a few principals: rate limits and load shedding would be the result instead.
+    BISTRO_RATE_LIMIT: '0',
+    BISTRO_MAX_IN_FLIGHT: '0',
+    BISTRO_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });
   const match = await waitForLine(child, /Bistro serving (http:\/\/\S+)/);

@@ -63,6 +63,20 @@ export interface Config {
   wsMaxMessageBytes: number;
   /** Open streaming connections (`/ws`, GraphQL subscriptions and SSE streams together) one principal may hold; anonymous ones are counted per address. @default 20 */
   maxConnectionsPerPrincipal: number;
+  /**
+   * Operation calls one principal may make per window, on every pattern together (a JSON-RPC batch
+   * counts each call; the admin is exempt); anonymous callers are counted per address. Shared by
+   * every node when `bus` is Redis. 0 turns it off.
+   * @default 600 calls — 10 a second on average: a guest app polling its order every second and
+   * placing orders uses a fraction of it, a staff tablet a third; bursts of a few hundred still pass.
+   */
+  rateLimit: number;
+  /** The window `rateLimit` counts over (fixed, starting at a principal's first call; whole seconds, for Redis). @default 60000 ms */
+  rateLimitWindowMs: number;
+  /** Requests being answered at once past which new ones are refused 503 `overloaded` (long polls and streams not counted; /healthz, /readyz, /metrics never refused). 0 turns it off. @default 1000 requests */
+  maxInFlight: number;
+  /** Mean event-loop delay (sampled every 250 ms) past which new requests are refused 503 `overloaded` until it falls. 0 turns it off. @default 100 ms */
+  maxEventLoopDelayMs: number;
   /** Unsent bytes a slow client may hold: a WebSocket past it is closed with its last sequence; an SSE stream stops taking events and reads on from the log once the client drained (dropped if it does not within a heartbeat interval). @default 1048576 bytes */
   maxBufferedBytes: number;
   /** Origins allowed to open a WebSocket, or empty for same-origin only; clients that send no Origin (not browsers) are let in. @default same-origin */
@@ -97,6 +111,12 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${value}"`);
   return parsed;
+}
+
+/** Redis keeps a window's count with a TTL in whole seconds. */
+function wholeSeconds(name: string, ms: number): number {
+  if (ms % 1000 !== 0) throw new ConfigError(`${name} must be whole seconds (a multiple of 1000), not ${ms}`);
+  return ms;
 }
 
 function onOff(name: string, value: string | undefined, fallback: boolean): boolean {
@@ -186,6 +206,10 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     wsHeartbeatMs: integer('BISTRO_WS_HEARTBEAT_MS', env['BISTRO_WS_HEARTBEAT_MS'], 25_000, 10, 600_000),
     wsMaxMessageBytes: integer('BISTRO_WS_MAX_MESSAGE_BYTES', env['BISTRO_WS_MAX_MESSAGE_BYTES'], 65_536, 128, 10_485_760),
     maxConnectionsPerPrincipal: integer('BISTRO_MAX_CONNECTIONS_PER_PRINCIPAL', env['BISTRO_MAX_CONNECTIONS_PER_PRINCIPAL'], 20, 1, 1_000_000),
+    rateLimit: integer('BISTRO_RATE_LIMIT', env['BISTRO_RATE_LIMIT'], 600, 0, 1_000_000_000),
+    rateLimitWindowMs: wholeSeconds('BISTRO_RATE_LIMIT_WINDOW_MS', integer('BISTRO_RATE_LIMIT_WINDOW_MS', env['BISTRO_RATE_LIMIT_WINDOW_MS'], 60_000, 1000, day)),
+    maxInFlight: integer('BISTRO_MAX_IN_FLIGHT', env['BISTRO_MAX_IN_FLIGHT'], 1000, 0, 1_000_000),
+    maxEventLoopDelayMs: integer('BISTRO_MAX_EVENT_LOOP_DELAY_MS', env['BISTRO_MAX_EVENT_LOOP_DELAY_MS'], 100, 0, 60_000),
     maxBufferedBytes: integer('BISTRO_MAX_BUFFERED_BYTES', env['BISTRO_MAX_BUFFERED_BYTES'], 1_048_576, 1024, 1_073_741_824),
     wsAllowedOrigins: (env['BISTRO_WS_ORIGINS'] ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
     keepEvents: integer('BISTRO_EVENT_RETENTION', env['BISTRO_EVENT_RETENTION'], 0, 0, 1_000_000_000),

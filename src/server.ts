@@ -9,6 +9,7 @@ import { AutoKitchen } from './kitchen/auto-kitchen.ts';
 import { operations } from './operations/index.ts';
 import { createHttpApp } from './patterns/http/http-app.ts';
 import { registerMetrics } from './patterns/http/metrics-route.ts';
+import { registerLoadShedding } from './patterns/http/load-shedding.ts';
 import { registerGraphqlRoutes } from './patterns/graphql/graphql-routes.ts';
 import { registerDocs } from './patterns/rest/docs.ts';
 import { registerRestRoutes } from './patterns/rest/rest-routes.ts';
@@ -19,6 +20,8 @@ import { registerWebSocket } from './patterns/websocket/websocket-routes.ts';
 import { checkTarget, createSender } from './patterns/webhooks/sender.ts';
 import { createWebhookWorker, laneDepth } from './patterns/webhooks/webhook-worker.ts';
 import { createRedisBus } from './bus/redis-bus.ts';
+import { createRedisRateLimiter } from './bus/redis-rate-limiter.ts';
+import { createRateLimit, limiterOptions, noRateLimit, type RateLimit } from './core/rate-limit.ts';
 import { noBus, type Bus } from './core/bus.ts';
 import { createPostgresStore } from './store/postgres/postgres-store.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
@@ -43,6 +46,15 @@ async function openBus(config: Config, logError: (error: unknown, where: string)
   return createRedisBus({ url: config.bus, deployment: `${config.db}#${config.dbSchema ?? 'public'}`, logError });
 }
 
+/** Memory on one node; on Redis when the nodes share a bus, so a principal has one budget across them. */
+async function openRateLimit(config: Config, logError: (error: unknown, where: string) => void): Promise<{ rateLimit: RateLimit; close(): void }> {
+  if (config.rateLimit === 0) return { rateLimit: noRateLimit, close: () => undefined };
+  const policy = { limit: config.rateLimit, windowSeconds: config.rateLimitWindowMs / 1000 };
+  if (config.bus === 'memory') return { rateLimit: createRateLimit(policy), close: () => undefined };
+  const redis = await createRedisRateLimiter({ url: config.bus, deployment: `${config.db}#${config.dbSchema ?? 'public'}`, limiter: limiterOptions(policy), logError });
+  return { rateLimit: createRateLimit(policy, redis.limiter), close: () => redis.close() };
+}
+
 export interface NodeOverrides {
   /** Use this store instead of opening `config.db` (tests wrap a store to count its reads). */
   store?: Store;
@@ -62,6 +74,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const logSink: { app?: FastifyInstance } = {};
   const logError = (error: unknown, where: string) => (logSink.app ? logSink.app.log.error({ err: error }, where) : console.error(where, error));
   const bus = await openBus(config, logError);
+  const limits = await openRateLimit(config, logError);
   const core = createCore({
     store,
     operations,
@@ -74,6 +87,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
     bus,
     // SQLite is one node's file: nobody else writes its log, so there is nothing to catch up with.
     catchUpMs: config.db.startsWith('sqlite:') ? 0 : config.busCatchUpMs,
+    rateLimit: limits.rateLimit,
   });
   await core.start();
   await seedMenuOnce(store, core.invoke, core.clock);
@@ -81,6 +95,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   const app = createHttpApp(core, { bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel, limits: config });
   logSink.app = app;
   registerMetrics(app, core, { enabled: config.metrics });
+  registerLoadShedding(app, config);
   // Fastify has stopped accepting by now (new requests get 503); parked requests are answered at once.
   app.addHook('preClose', (done) => {
     core.stop();
@@ -127,6 +142,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       await sender.close();
       await app.close();
       await bus.close();
+      limits.close();
       await store.close();
     },
   };

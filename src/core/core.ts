@@ -18,6 +18,7 @@ import { createWebhookQueue, type SystemWrite, type WebhookQueue } from './webho
 import { noBus, type Bus } from './bus.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { reportCoreGauges } from './core-gauges.ts';
+import { noRateLimit, type RateLimit } from './rate-limit.ts';
 
 // What patterns may use, from the core and the domain.
 export type { AnswerCache, AnswerSlot } from './answer-cache.ts';
@@ -35,6 +36,7 @@ export type { CloudEvent, EventType } from '../domain/events.ts';
 export type { AttemptOutcome, FinishedAttempt, WebhookQueue } from './webhook-queue.ts';
 export type { ClaimedDelivery } from './store.ts';
 export type { CallPattern, Metrics, OpenKind } from './metrics.ts';
+export type { RateLimit, RatePolicy, RateState } from './rate-limit.ts';
 export { signingSecrets } from '../domain/webhook.ts';
 export { addressProblem, literalAddress, literalTargetProblem, privateTargetMessage, targetUrlProblem } from '../domain/webhook-target.ts';
 export type { MenuItem } from '../domain/menu.ts';
@@ -68,6 +70,8 @@ export interface Core {
   webhooks: WebhookQueue;
   /** This node's metrics (`GET /metrics`): patterns report what they hold open through it. */
   metrics: Metrics;
+  /** Per-principal call budgets every pattern takes from before it runs an operation. */
+  rateLimit: RateLimit;
 }
 
 export interface CoreOptions {
@@ -91,6 +95,8 @@ export interface CoreOptions {
    * event at most this long. Only where other nodes write the same log. @default 0 — off: one node alone
    */
   catchUpMs?: number;
+  /** Calls per principal per window, across patterns (and nodes, with a shared store). @default none: unlimited */
+  rateLimit?: RateLimit;
 }
 
 /** Checks what can be checked without DNS; the node passes a resolving check (patterns/webhooks). */
@@ -109,6 +115,7 @@ export function createCore({
   targetProblem = withoutDns,
   bus = noBus,
   catchUpMs = 0,
+  rateLimit = noRateLimit,
 }: CoreOptions): Core {
   const catalogue = createCatalogue(operations);
   const metrics = createMetrics();
@@ -185,5 +192,6 @@ export function createCore({
     clock,
     webhooks: createWebhookQueue({ store, feed, policy: retryPolicy, clock, write, logError, metrics }),
     metrics,
+    rateLimit,
   };
 }

@@ -37,6 +37,10 @@ export async function startTestNode(env: Record<string, string> = {}, overrides:
     BISTRO_ADMIN_TOKEN: 'test-admin-token',
     BISTRO_KITCHEN: 'manual',
     BISTRO_LOG_LEVEL: 'silent',
+    // Tests drive one principal far harder than a client would, and a busy test machine lags any
+    // event loop: rate limits and lag-based shedding are off unless a test turns them on.
+    BISTRO_RATE_LIMIT: '0',
+    BISTRO_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });
   const node = await startNode(config, overrides);

@@ -9,6 +9,7 @@ import { OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import { anonymous, BistroError, type Core, type Principal } from '../../core/core.ts';
 import { challengeIfUnauthorized, methodNotAllowed, requireJsonBody } from '../http/http-rules.ts';
 import { toBistroError } from '../http/errors.ts';
+import { takeCalls } from '../http/rate-limit-headers.ts';
 import { createExecutor, type GraphqlOptions } from './executor.ts';
 import { bistroErrorBody, formatErrors, type FormatOptions } from './format-errors.ts';
 import { registerGraphiqlAssets, sendGraphiql } from './graphiql.ts';
@@ -156,7 +157,8 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
     const params = paramsFrom(isGet ? query : ((request.body ?? {}) as Record<string, unknown>), isGet);
     const key = params.query.length <= maxKeptQueryChars ? `${params.operationName ?? ''}\u0000${params.query}\u0000${params.variables === undefined ? '' : JSON.stringify(params.variables)}` : undefined;
     // Only queries are kept, so a kept answer is as good for GET as for POST; success is 200 in either media type.
-    const hit = key === undefined || request.headers.authorization !== undefined ? undefined : kept.get(key);
+    // With rate limits on, even a kept answer is counted, which takes the longer way.
+    const hit = key === undefined || request.headers.authorization !== undefined || core.rateLimit.policy !== undefined ? undefined : kept.get(key);
     if (hit !== undefined) {
       sendText(reply, media, 200, hit);
       return undefined;
@@ -168,6 +170,7 @@ export async function registerGraphqlRoutes(app: FastifyInstance, core: Core, op
     // Before any kept answer: a bad token is refused even for the menu.
     const authorization = request.headers.authorization;
     const principal = authorization === undefined ? anonymous : await core.authenticateHeader(authorization);
+    await takeCalls(core, request, reply, principal);
     const hit = key === undefined ? undefined : kept.get(key);
     if (hit !== undefined) {
       sendText(reply, media, 200, hit);

@@ -141,13 +141,20 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
         connection.principal = principal;
         return true;
       },
-      onSubscribe(ctx, _id, payload) {
+      async onSubscribe(ctx, _id, payload) {
         const connection = connectionOf(ctx.extra.socket);
         // Every socket is registered before graphql-ws sees it; this only keeps the types honest.
         if (!connection) return [new GraphQLError('The connection is closing.', { extensions: { code: 'unavailable' } })];
         // graphql-ws has already registered this operation, so it counts itself.
         if (Object.keys(ctx.subscriptions).length > maxOperationsPerConnection) {
           return [new GraphQLError(`At most ${maxOperationsPerConnection} operations may run at once on one connection.`, { extensions: { code: 'rate_limited' } })];
+        }
+        // Each operation started here is a call like one over HTTP (a query or mutation can travel here too).
+        try {
+          await core.rateLimit.take(connection.principal, ctx.extra.request.socket.remoteAddress, 1);
+        } catch (error) {
+          if (!(error instanceof BistroError)) throw error;
+          return [new GraphQLError(error.message, { extensions: { ...error.details, code: error.code } })];
         }
         const preparation = executor.prepare(payload.query, payload.operationName ?? undefined);
         if (!preparation.ok) return preparation.errors;

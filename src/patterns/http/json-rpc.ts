@@ -4,7 +4,7 @@
  * to `POST /rpc` and to the WebSocket at `/ws`, so both answer every call alike without one
  * pattern importing the other.
  */
-import type { CallPattern, ErrorCode, JsonObject, Principal, WireFieldError } from '../../core/core.ts';
+import type { BistroError, CallPattern, ErrorCode, JsonObject, Principal, WireFieldError } from '../../core/core.ts';
 
 /**
  * A numeric id kept as the client wrote it, because a JavaScript number would not give it back
@@ -78,4 +78,6 @@ export interface RpcEndpoint {
   stringify(reply: RpcReply): string;
   /** -32600 for a message that is not JSON-RPC text at all (a binary WebSocket frame). */
   invalidRequest(detail: string): RpcResponse;
+  /** `error` as the answer to every call of a parsed message that is not run (a spent rate limit), each with its id; notifications get none. */
+  refuse(message: unknown, error: BistroError): RpcReply | undefined;
 }

@@ -8,6 +8,7 @@ import type { TObject } from '@sinclair/typebox';
 import { anonymous, type AnswerSlot, type AnyOperation, BistroError, type Core, type HttpMethod, invalid, type RestBinding } from '../../core/core.ts';
 import { methodNotAllowed } from '../http/http-rules.ts';
 import { sendProblem } from '../http/problem.ts';
+import { takeCalls } from '../http/rate-limit-headers.ts';
 import { anyTagMatches, etagFor, ifMatchTags } from './etag.ts';
 import { holdRead, longPolled, requestedWait } from './long-poll.ts';
 
@@ -122,7 +123,8 @@ type Slot = AnswerSlot<CachedAnswer>;
  * response to finish through end-of-stream listeners added and removed on every request.
  */
 function answer(core: Core, maxWaitSeconds: number, cache: Slot, operation: AnyOperation, rest: RestBinding, request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
-  if (request.headers.authorization === undefined && core.answers.isShared(operation.name)) {
+  // With rate limits on, even a kept answer is counted, which takes the longer way.
+  if (request.headers.authorization === undefined && core.rateLimit.policy === undefined && core.answers.isShared(operation.name)) {
     const cached = cache.get(request.url);
     if (cached) {
       sendJson(request, reply, rest, cached);
@@ -136,6 +138,7 @@ async function answerFully(core: Core, maxWaitSeconds: number, cache: Slot, oper
   // Before any ready-made answer: a bad token is refused even for the menu.
   const authorization = request.headers.authorization;
   const principal = authorization === undefined ? anonymous : await core.authenticateHeader(authorization);
+  await takeCalls(core, request, reply, principal);
   const shared = core.answers.isShared(operation.name);
   const readAt = core.answers.head();
   if (shared) {

@@ -228,6 +228,16 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
     readyJson,
     stringify: stringifyReply,
     invalidRequest: (detail) => failure(null, protocolError('invalidRequest', detail)),
+    refuse(message, error) {
+      const refusal = toRpcError(error);
+      const refused = (request: unknown) => {
+        const id = (request as { id?: unknown } | null)?.id;
+        return typeof request === 'object' && request !== null && !Object.hasOwn(request, 'id') ? undefined : failure(isValidId(id) ? id : null, refusal);
+      };
+      if (!Array.isArray(message)) return refused(message);
+      const answered = message.map(refused).filter((response) => response !== undefined);
+      return answered.length > 0 ? answered : undefined;
+    },
     async handleText(text, context) {
       let message: unknown;
       try {

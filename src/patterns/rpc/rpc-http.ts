@@ -3,10 +3,10 @@
  * the reply, or 204 when the specification says nothing is sent (notifications only).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { BistroError} from '../../core/core.ts';
-import { anonymous, type Core } from '../../core/core.ts';
+import { anonymous, BistroError, type Core, type Principal } from '../../core/core.ts';
 import { methodNotAllowed, requireJsonBody } from '../http/http-rules.ts';
 import { toBistroError } from '../http/errors.ts';
+import { takeCalls } from '../http/rate-limit-headers.ts';
 import { parseRpcText, stringifyReply, type PrincipalSource, type RpcContext, type RpcDispatcher, type RpcReply } from './rpc-dispatcher.ts';
 import { toRpcError } from './rpc-errors.ts';
 
@@ -49,6 +49,28 @@ function contextFor(core: Core, request: FastifyRequest): RpcContext {
   return new HttpRpcContext(authorization === undefined || authorization === '' ? anonymous : () => core.authenticateHeader(authorization), request);
 }
 
+/**
+ * With rate limits on, every call of the message is counted before any runs (a batch counts each
+ * call), so the token is checked first: a bad one is counted against the address and each call
+ * still answers -32001, as without limits. Past the budget the whole message is refused, 429.
+ */
+async function countedContext(core: Core, request: FastifyRequest, reply: FastifyReply, message: unknown): Promise<RpcContext> {
+  const authorization = request.headers.authorization;
+  let principal: Principal = anonymous;
+  let source: PrincipalSource = anonymous;
+  if (authorization !== undefined && authorization !== '') {
+    try {
+      source = principal = await core.authenticateHeader(authorization);
+    } catch (error) {
+      // authenticate throws only Errors (a BistroError, or a store failure).
+      const refused = error as Error;
+      source = () => Promise.reject(refused);
+    }
+  }
+  await takeCalls(core, request, reply, principal, Array.isArray(message) ? Math.max(1, message.length) : 1);
+  return new HttpRpcContext(source, request);
+}
+
 function sendReply(reply: FastifyReply, answer: RpcReply | undefined): FastifyReply {
   if (answer === undefined) return reply.code(204).send();
   return reply.code(200).header('content-type', json).send(stringifyReply(answer));
@@ -76,6 +98,17 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, dispatch
       } catch {
         // The dispatcher answers bad JSON (-32700).
         return dispatcher.handleText(text, contextFor(core, request)).then((answer) => void sendReply(reply, answer));
+      }
+      if (core.rateLimit.policy !== undefined) {
+        return countedContext(core, request, reply, message).then(
+          (context) => dispatcher.handleMessage(message, context).then((answer) => void sendReply(reply, answer)),
+          (error: unknown) => {
+            // Past the budget: 429, with each call refused by its id so a client can match the answers.
+            const refused = error instanceof BistroError && error.code === 'rate_limited' ? dispatcher.refuse(message, error) : undefined;
+            if (refused === undefined) throw error;
+            reply.code(429).header('content-type', json).send(stringifyReply(refused));
+          },
+        );
       }
       // No header is the anonymous caller, known at once: a kept answer needs no waiting.
       const readyNow = known ? dispatcher.readyJson(message) : undefined;

@@ -3,8 +3,8 @@
  * that cuts a slow consumer off instead of buffering without bound.
  */
 import type { RawData, WebSocket } from 'ws';
-import { type Core, perEvent, type Principal } from '../../core/core.ts';
-import type { RpcContext, RpcEndpoint } from '../http/json-rpc.ts';
+import { BistroError, type Core, perEvent, type Principal } from '../../core/core.ts';
+import type { RpcContext, RpcEndpoint, RpcReply } from '../http/json-rpc.ts';
 import { closeCodes, closeReason } from './close-codes.ts';
 import { EventSubscriptions } from './event-subscriptions.ts';
 import { createSocketMethods } from './socket-methods.ts';
@@ -19,8 +19,10 @@ const drainPollMs = 10;
 const messageNotification = perEvent((event) => Buffer.from(`{"jsonrpc":"2.0","method":"message","params":${JSON.stringify(event.data)}}`));
 
 export interface SessionOptions {
-  core: Pick<Core, 'catalogue' | 'feed'>;
+  core: Pick<Core, 'catalogue' | 'feed' | 'rateLimit'>;
   rpc: RpcEndpoint;
+  /** The client's address: anonymous callers' calls are counted against it. */
+  address: string | undefined;
   /** Unsent bytes past which the socket is cut (code 4008). */
   maxBufferedBytes: number;
   /** The upgrade's request id: each call over the socket is this id and the call's number. */
@@ -129,6 +131,26 @@ export class SocketSession {
     }
   }
 
+  /** The reply to one text frame. With rate limits on its calls (each of a batch) are counted first, and all refused once the budget is spent. */
+  async #answer(text: string): Promise<RpcReply | undefined> {
+    const { core, rpc, address } = this.#options;
+    if (core.rateLimit.policy === undefined) return rpc.handleText(text, this.#context);
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      // Not JSON: answered -32700 without running anything.
+      return rpc.handleText(text, this.#context);
+    }
+    try {
+      await core.rateLimit.take(this.principal, address, Array.isArray(message) ? Math.max(1, message.length) : 1);
+    } catch (error) {
+      if (error instanceof BistroError && error.code === 'rate_limited') return rpc.refuse(message, error);
+      this.#options.logError(error, 'counting calls over /ws');
+    }
+    return rpc.handleMessage(message, this.#context);
+  }
+
   async #receive(data: RawData, isBinary: boolean): Promise<void> {
     const { rpc } = this.#options;
     if (isBinary) {
@@ -137,7 +159,7 @@ export class SocketSession {
     }
     if (++this.#inFlight >= maxCallsInFlight) this.socket.pause();
     try {
-      const reply = await rpc.handleText(textOf(data), this.#context);
+      const reply = await this.#answer(textOf(data));
       if (reply !== undefined) this.#send(rpc.stringify(reply));
     } finally {
       if (--this.#inFlight < maxCallsInFlight && this.socket.isPaused && !this.#ended) this.socket.resume();

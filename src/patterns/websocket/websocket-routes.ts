@@ -45,7 +45,7 @@ export function registerWebSocket(app: FastifyInstance, core: Core, options: Web
     // The raw socket closes whatever happens next (a handshake ws refuses included): the count is given back once.
     socket.once('close', () => connections.release(key));
     server.handleUpgrade(request, socket, head, (ws) => {
-      const session = new SocketSession(ws, principal, { core, rpc, maxBufferedBytes: options.maxBufferedBytes, requestId: upgradeRequestId(request), logError });
+      const session = new SocketSession(ws, principal, { core, rpc, maxBufferedBytes: options.maxBufferedBytes, address: request.socket.remoteAddress, requestId: upgradeRequestId(request), logError });
       sessions.add(session);
       void session.closed.then(() => sessions.delete(session));
       if (closing) session.close(closeCodes.goingAway);
