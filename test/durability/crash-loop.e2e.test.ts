@@ -120,7 +120,7 @@ test(`${kills} SIGKILLs during writes lose no acknowledged order, keep the file 
 
   let checkedUpTo = 0;
   for (let round = 1; round <= kills; round++) {
-    const running = server;
+    const running: ServeProcess = server;
     // Writes until the kill: new keys only, `writers` at a time.
     let killed = false;
     const writing = Array.from({ length: writers }, async () => {
