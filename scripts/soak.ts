@@ -18,7 +18,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -356,6 +356,9 @@ interface Sample {
   probeP99Ms: number;
   probeMaxMs: number;
   metricsLagP99Ms: number | null;
+  /** The server's share of one CPU over the window, and the machine's 1-minute load average: a slow probe on a busy machine is not the server's doing alone. */
+  serverCpuPercent: number;
+  loadAverage: number;
   requests: number;
   unexpected: number;
   failed: number;
@@ -383,10 +386,17 @@ async function probe() {
   }
 }
 
-function procStatus(): { rssMb: number; fds: number } {
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+let lastCpu = { seconds: 0, atMs: 0 };
+function procStatus(): { rssMb: number; fds: number; cpuPercent: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { rssMb: rssKb / 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+  // utime and stime are fields 14 and 15; the name in parentheses may hold spaces, so count from its end.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const cpu = { seconds: (Number(fields[11]) + Number(fields[12])) / clockTicks, atMs: performance.now() };
+  const cpuPercent = lastCpu.atMs === 0 ? 0 : (100 * (cpu.seconds - lastCpu.seconds) * 1000) / (cpu.atMs - lastCpu.atMs);
+  lastCpu = cpu;
+  return { rssMb: rssKb / 1024, fds: readdirSync(`/proc/${pid}/fd`).length, cpuPercent };
 }
 
 let metricsAvailable: boolean | undefined;
@@ -406,7 +416,7 @@ async function metricsLagP99Ms(): Promise<number | null> {
 const samples: Sample[] = [];
 let windowLatencies = 0;
 async function sample() {
-  const { rssMb, fds } = procStatus();
+  const { rssMb, fds, cpuPercent } = procStatus();
   const lag = await metricsLagP99Ms();
   const requestWindow = latencies.slice(windowLatencies);
   windowLatencies = latencies.length;
@@ -417,6 +427,8 @@ async function sample() {
     probeP99Ms: round(percentile(windowProbes, 99)),
     probeMaxMs: round(Math.max(0, ...windowProbes)),
     metricsLagP99Ms: lag === null ? null : round(lag),
+    serverCpuPercent: round(cpuPercent, 0),
+    loadAverage: round(loadavg()[0] ?? 0, 2),
     requests: counts.sent,
     unexpected: counts.unexpected,
     failed: counts.failed,
@@ -428,11 +440,12 @@ async function sample() {
   samples.push(entry);
   console.log(
     `soak ${String(entry.atS).padStart(5)} s: rss ${entry.rssMb} MB, fds ${entry.fds}, healthz p99 ${entry.probeP99Ms} ms (max ${entry.probeMaxMs})${lag === null ? '' : `, metrics lag p99 ${entry.metricsLagP99Ms} ms`}, ` +
-      `requests ${entry.requests} (p99 ${entry.requestP99Ms} ms, ${entry.unexpected} unexpected, ${entry.failed} failed), held sse/ws/gql ${entry.held.sse}/${entry.held.ws}/${entry.held.graphql}, events ${entry.eventsReceived}`,
+      `server cpu ${entry.serverCpuPercent}%, load ${entry.loadAverage}, requests ${entry.requests} (p99 ${entry.requestP99Ms} ms, ${entry.unexpected} unexpected, ${entry.failed} failed), held sse/ws/gql ${entry.held.sse}/${entry.held.ws}/${entry.held.graphql}, events ${entry.eventsReceived}`,
   );
 }
 
 // ------------------------------------------------------------------------------------------ run
+procStatus(); // the CPU baseline for the first window
 const startedAt = performance.now();
 const endAt = startedAt + minutes * 60_000;
 const timers = [
@@ -479,6 +492,8 @@ const result = {
     fdGrowth,
     eventLoopP99Ms,
     eventLoopMaxMs: round(Math.max(0, ...probeAfter)),
+    serverCpuPercentMean: round(after.reduce((sum, e) => sum + e.serverCpuPercent, 0) / Math.max(1, after.length), 0),
+    loadAverageMean: round(after.reduce((sum, e) => sum + e.loadAverage, 0) / Math.max(1, after.length), 2),
     probes: probeAfter.length,
   },
   load: { ...counts, requestP50Ms: round(percentile(latencies, 50)), requestP99Ms: round(percentile(latencies, 99)), unexpectedExamples, held: { ...held, perKind: heldPerKind } },
@@ -493,7 +508,7 @@ const result = {
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(
   `soak: after warm-up RSS ${result.afterWarmup.rssMb?.first} → ${result.afterWarmup.rssMb?.last} MB (growth ${rssGrowthMb} MB), open files ${result.afterWarmup.fds?.first} → ${result.afterWarmup.fds?.last}, ` +
-    `healthz p99 ${eventLoopP99Ms} ms over ${probeAfter.length} probes; ${counts.sent} requests, ${counts.unexpected} unexpected, ${counts.failed} failed, ${counts.skipped} skipped; ${held.events} pushed events, ${held.drops} unplanned drops`,
+    `healthz p99 ${eventLoopP99Ms} ms over ${probeAfter.length} probes (server CPU ${result.afterWarmup.serverCpuPercentMean}%, machine load ${result.afterWarmup.loadAverageMean}); ${counts.sent} requests, ${counts.unexpected} unexpected, ${counts.failed} failed, ${counts.skipped} skipped; ${held.events} pushed events, ${held.drops} unplanned drops`,
 );
 for (const [name, goal] of Object.entries(result.goals)) console.log(`soak: ${name} ${goal.goal}: ${goal.met ? 'met' : 'MISSED'}`);
 console.log(`soak: result in ${out}`);
