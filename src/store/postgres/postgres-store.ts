@@ -43,7 +43,7 @@ function dropConnection(client: pg.PoolClient): void {
  * `unavailable` (503 with Retry-After), so a restart of PostgreSQL fails requests fast and
  * plainly, and the pool reconnects by itself once it is back.
  *
- * Every query has a deadline (`timeoutMs`). A connection whose server went silent (a network
+ * Every query has a deadline (`timeoutMs`; 0 for none, as migrations have). A connection whose server went silent (a network
  * black hole: no reset, no answer) would otherwise hold its request for as long as TCP takes to
  * give up, minutes. Past the deadline the query is answered `unavailable`, the client is marked
  * abandoned (its next queries, such as Kysely's ROLLBACK, fail at once instead of waiting again),
@@ -80,10 +80,12 @@ function answeringPool(pool: pg.Pool, timeoutMs: number) {
             if (abandoned.has(client)) throw awayError();
             let timer: NodeJS.Timeout | undefined;
             const deadline = new Promise<never>((_resolve, reject) => {
-              timer = setTimeout(() => {
-                abandon(client);
-                reject(awayError());
-              }, timeoutMs);
+              if (timeoutMs > 0) {
+                timer = setTimeout(() => {
+                  abandon(client);
+                  reject(awayError());
+                }, timeoutMs);
+              }
             });
             try {
               return await Promise.race([query(...args), deadline]);
@@ -103,6 +105,13 @@ function answeringPool(pool: pg.Pool, timeoutMs: number) {
   };
 }
 
+function quietPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  // An idle client losing its server (a restart) must not crash the node; the pool replaces it.
+  pool.on('error', () => {});
+  return pool;
+}
+
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database`. */
   url: string;
@@ -116,7 +125,22 @@ export interface PostgresStoreOptions {
 
 export async function createPostgresStore({ url, schema, connections = 10, timeoutMs = 5000 }: PostgresStoreOptions): Promise<Store> {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
-  const pool = new pg.Pool({
+  const searchPath = schema === undefined ? {} : { options: `-c search_path=${schema}` };
+  // Migrations may rightly run long (an index built on a big table): they get a connection of their
+  // own, with no deadline on their statements, closed before the node serves.
+  const migrating = new Kysely<Schema>({
+    dialect: new PostgresDialect({ pool: answeringPool(quietPool({ connectionString: url, max: 1, connectionTimeoutMillis: timeoutMs, ...searchPath }), 0) }),
+  });
+  try {
+    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(migrating);
+    // The migrator's own tables live beside Bistro's: it looks in `public` unless told.
+    const { error } = await new Migrator({ db: migrating, provider: migrationProvider('postgres'), ...(schema === undefined ? {} : { migrationTableSchema: schema }) }).migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+  } finally {
+    await migrating.destroy();
+  }
+
+  const pool = quietPool({
     connectionString: url,
     max: connections,
     // Fail fast while the database is away, so requests answer 503 instead of hanging.
@@ -128,20 +152,9 @@ export async function createPostgresStore({ url, schema, connections = 10, timeo
     keepAliveInitialDelayMillis: 10_000,
     // A node keeps its few connections open: no idle timer per connection coming and going with load.
     idleTimeoutMillis: 0,
-    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    ...searchPath,
   });
-  // An idle client losing its server (a restart) must not crash the node; the pool replaces it.
-  pool.on('error', () => {});
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: answeringPool(pool, timeoutMs) }) });
-  try {
-    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-    // The migrator's own tables live beside Bistro's: it looks in `public` unless told.
-    const { error } = await new Migrator({ db, provider: migrationProvider('postgres'), ...(schema === undefined ? {} : { migrationTableSchema: schema }) }).migrateToLatest();
-    if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
 
   const options: SessionOptions = {
     lockEventLog: async (trx) => {
