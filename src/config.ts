@@ -15,6 +15,8 @@ export interface Config {
   busCatchUpMs: number;
   /** PostgreSQL only: the schema Bistro's tables live in (created if missing). @default public */
   dbSchema: string | undefined;
+  /** PostgreSQL only: longest wait for a connection or for one query's answer; past it the request is answered 503 `unavailable` and a silent connection is dropped. @default 5000 ms */
+  dbTimeoutMs: number;
   /** `full` survives power loss; `normal` only a process crash. @default full */
   sqliteSynchronous: 'full' | 'normal';
   /** Generated and printed once at start when absent. */
@@ -181,6 +183,7 @@ export function loadConfig(argv: string[] = [], env: NodeJS.ProcessEnv = process
     host: flags.host ?? env['HOST'] ?? '127.0.0.1',
     db,
     dbSchema: env['BISTRO_DB_SCHEMA'] || undefined,
+    dbTimeoutMs: integer('BISTRO_DB_TIMEOUT_MS', env['BISTRO_DB_TIMEOUT_MS'], 5000, 100, 600_000),
     bus: bus(env['BISTRO_BUS']),
     busCatchUpMs: integer('BISTRO_BUS_CATCH_UP_MS', env['BISTRO_BUS_CATCH_UP_MS'], 1000, 10, 600_000),
     sqliteSynchronous: oneOf('BISTRO_SQLITE_SYNCHRONOUS', env['BISTRO_SQLITE_SYNCHRONOUS'], ['full', 'normal'], 'full'),

@@ -38,7 +38,7 @@ export interface BistroNode {
 
 async function openStore(config: Config): Promise<Store> {
   if (config.db.startsWith('sqlite:')) return createSqliteStore({ file: config.db.slice('sqlite:'.length), synchronous: config.sqliteSynchronous });
-  return createPostgresStore({ url: config.db, schema: config.dbSchema });
+  return createPostgresStore({ url: config.db, schema: config.dbSchema, timeoutMs: config.dbTimeoutMs });
 }
 
 async function openBus(config: Config, logError: (error: unknown, where: string) => void): Promise<Bus> {

@@ -142,6 +142,7 @@ export interface StoreSession {
     insert(record: IdempotencyRecord): Promise<boolean>;
     replacePending(record: IdempotencyRecord): Promise<void>;
     complete(principalId: string, key: string, response: string, responseTag: number | null): Promise<void>;
+    /** Frees a pending claim; a completed key stays (its work committed, whatever the caller heard). */
     delete(principalId: string, key: string): Promise<void>;
   };
   webhooks: {

@@ -93,10 +93,11 @@ export class AutoKitchen {
         try {
           await this.#invoke('orders.setStatus', { id, status: step.to, expectedVersion: step.version }, cook, kitchenCall);
         } catch (error) {
-          if (error instanceof BistroError) {
+          if (error instanceof BistroError && error.code !== 'unavailable') {
             if (this.#steps.get(id) === step) this.#steps.delete(id);
           } else {
-            // The store failed: try again one pace later rather than spin.
+            // The store failed or is away (a 503 from a database deadline): try again one pace
+            // later rather than spin, and never drop the step, or the order would stay where it is.
             this.#onError(error);
             step.dueAt = now + this.#paceMs;
           }

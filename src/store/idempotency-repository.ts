@@ -61,7 +61,9 @@ export function idempotencyRepository(db: Db): StoreSession['idempotency'] {
         .execute();
     },
     async delete(principalId, key) {
-      await db.deleteFrom('idempotency_keys').where('principal_id', '=', principalId).where('key', '=', key).execute();
+      // Only a claim: when a COMMIT's answer was lost (the database went away) the work may have
+      // committed after all, and its completed key must stay so a retry replays it.
+      await db.deleteFrom('idempotency_keys').where('principal_id', '=', principalId).where('key', '=', key).where('state', '=', 'pending').execute();
     },
   };
 }

@@ -38,6 +38,11 @@ export async function createSqliteStore({ file, synchronous = 'full' }: SqliteSt
 
   const { error } = await new Migrator({ db, provider: migrationProvider('sqlite') }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+  // One process writes this file, so a claim still pending when it opens was left by a request the
+  // last process died in (its work never committed: a key is completed in the work's own
+  // transaction). Freed now, the client's retry runs at once instead of meeting
+  // `idempotency_key_in_progress` until the claim is old enough to count as abandoned (60 s).
+  await db.deleteFrom('idempotency_keys').where('state', '=', 'pending').execute();
 
   // One connection means appends (and claims) are already serialised; nothing more to lock.
   const options = { lockEventLog: async () => {}, skipLocked: false };
