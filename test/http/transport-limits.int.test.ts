@@ -193,6 +193,21 @@ describe('connection caps', () => {
     await node.close();
   });
 
+  /** Once a place is freed (the node hears of the close a moment later), a new connection from `localAddress` is served and kept. */
+  async function admittedAgain(localAddress: string): Promise<void> {
+    await waitFor(async () => {
+      const connection = await connect(port, localAddress);
+      connection.socket.write('GET /healthz HTTP/1.1\r\nhost: bistro\r\n\r\n');
+      const ok = await Promise.race([
+        waitFor(() => connection.received().includes('{"status":"ok"}'), 2000).then(() => true),
+        connection.closed.then(() => false),
+      ]);
+      if (ok) open.push(connection);
+      else connection.socket.destroy();
+      return ok;
+    }, 5000, 100);
+  }
+
   /** A kept-alive connection that was served: it is admitted and counted. */
   async function served(localAddress: string): Promise<RawConnection> {
     const connection = await connect(port, localAddress);
@@ -221,17 +236,7 @@ describe('connection caps', () => {
 
     first.socket.destroy();
     await first.closed;
-    await waitFor(async () => {
-      const connection = await connect(port, '127.0.0.1');
-      connection.socket.write('GET /healthz HTTP/1.1\r\nhost: bistro\r\n\r\n');
-      const ok = await Promise.race([
-        waitFor(() => connection.received().includes('{"status":"ok"}'), 2000).then(() => true),
-        connection.closed.then(() => false),
-      ]);
-      if (ok) open.push(connection);
-      else connection.socket.destroy();
-      return ok;
-    }, 5000, 100);
+    await admittedAgain('127.0.0.1');
   });
 
   test('past the overall cap a connection from any address is answered 503 overloaded, until one closes', async () => {
@@ -245,17 +250,7 @@ describe('connection caps', () => {
     assert.ok(freed, 'an admitted connection to close');
     freed.socket.destroy();
     await freed.closed;
-    await waitFor(async () => {
-      const connection = await connect(port, '127.0.0.3');
-      connection.socket.write('GET /healthz HTTP/1.1\r\nhost: bistro\r\n\r\n');
-      const ok = await Promise.race([
-        waitFor(() => connection.received().includes('{"status":"ok"}'), 2000).then(() => true),
-        connection.closed.then(() => false),
-      ]);
-      if (ok) open.push(connection);
-      else connection.socket.destroy();
-      return ok;
-    }, 5000, 100);
+    await admittedAgain('127.0.0.3');
   });
 });
 
