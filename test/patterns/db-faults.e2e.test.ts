@@ -42,7 +42,8 @@ test('under latency, resets and a black hole requests answer 503 within the dead
     await bell.close();
     await place.remove();
   });
-  const served = await startTestNode({ ...place.env, BISTRO_DB: proxy.urlFor(postgresUrl), BISTRO_DB_TIMEOUT_MS: String(timeoutMs), BISTRO_WEBHOOK_ALLOW_PRIVATE: '1', BISTRO_BUS_CATCH_UP_MS: '200' });
+  // A claim whose answer the fault swallowed is sent once its lease lapses (4 × the webhook timeout + 5 s): 9 s here, not the default 65 s.
+  const served = await startTestNode({ ...place.env, BISTRO_DB: proxy.urlFor(postgresUrl), BISTRO_DB_TIMEOUT_MS: String(timeoutMs), BISTRO_WEBHOOK_ALLOW_PRIVATE: '1', BISTRO_WEBHOOK_TIMEOUT_MS: '1000', BISTRO_BUS_CATCH_UP_MS: '200' });
   started.node = served;
   const guest = await served.guest();
   const endpoint = await served.request('/webhooks', { token: served.adminToken, json: { url: `${bell.url}/orders`, types: ['order.placed'] } });

@@ -9,7 +9,7 @@
  * elsewhere).
  */
 import { randomBytes } from 'node:crypto';
-import { signingSecrets, type ClaimedDelivery, type Core, type FinishedAttempt } from '../../core/core.ts';
+import { BistroError, signingSecrets, type ClaimedDelivery, type Core, type FinishedAttempt } from '../../core/core.ts';
 import type { createSender } from './sender.ts';
 import { webhookHeaders } from './signature.ts';
 
@@ -143,8 +143,11 @@ export function createWebhookWorker(core: Core, { sender, concurrency, endpointC
     try {
       await core.webhooks.settle(batch, owner);
     } catch (error) {
-      // Their leases lapse and another pass tries them again: at least once, never lost.
-      logError(error, 'webhook worker: recording attempts');
+      // The database is away for now: keep the records for the next pass (which comes within
+      // idleMs), so the deliveries are not sent again once it answers. Their leases still hold
+      // them; should this node die first, the leases lapse and another pass sends them again.
+      if (error instanceof BistroError && error.code === 'unavailable') finished = batch.concat(finished);
+      else logError(error, 'webhook worker: recording attempts');
     }
   }
 
