@@ -97,9 +97,10 @@ test('the push benchmarks run at a tiny size: every client kind, both measures, 
         assert.equal(side.rounds.length, 1, `${result.name}: one round per side`);
         for (const figure of figures) assert.equal(typeof side.median[figure], 'number', `${result.name}: ${figure} was measured`);
         if (result.measure === 'delivery') assert.ok((side.median['p99Ms'] ?? 0) > 0 && (side.median['deliveriesPerSecond'] ?? 0) > 0, `${result.name}: deliveries were timed`);
-        else assert.ok((side.median['heapBytesPerConnection'] ?? 0) > 0, `${result.name}: the open connections grew the heap`);
       }
-      // RSS grows in pages, so 20 connections may not move it: a memory ratio may be unknown at this size.
+      // RSS grows in pages, and 20 connections' heap (~100 KB) is within what the node's own timers
+      // allocate between two readings on a busy machine (seen: a negative figure while the rest of
+      // the suite ran): at this size a memory figure is measured, not judged, and its ratio may be unknown.
       if (result.measure === 'delivery') for (const comparison of result.comparisons) assert.equal(typeof comparison.ratio, 'number', `${result.name}: a ratio against ${comparison.kind}`);
       assert.equal(typeof result.goalMet, 'boolean', `${result.name}: the benchmark was judged`);
     }
