@@ -8,7 +8,6 @@ import type { Store } from './core/store.ts';
 import { AutoKitchen } from './kitchen/auto-kitchen.ts';
 import { operations } from './operations/index.ts';
 import { createHttpApp } from './patterns/http/http-app.ts';
-import { registerMetrics } from './patterns/http/metrics-route.ts';
 import { registerLoadShedding } from './patterns/http/load-shedding.ts';
 import { registerGraphqlRoutes } from './patterns/graphql/graphql-routes.ts';
 import { registerDocs } from './patterns/rest/docs.ts';
@@ -92,9 +91,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   await core.start();
   await seedMenuOnce(store, core.invoke, core.clock);
 
-  const app = createHttpApp(core, { bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel, limits: config });
+  const app = createHttpApp(core, { bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel, limits: config, metrics: config.metrics });
   logSink.app = app;
-  registerMetrics(app, core, { enabled: config.metrics });
   registerLoadShedding(app, config);
   // Fastify has stopped accepting by now (new requests get 503); parked requests are answered at once.
   app.addHook('preClose', (done) => {

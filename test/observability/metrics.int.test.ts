@@ -105,6 +105,18 @@ test('operation calls are counted by pattern, operation and outcome, with their 
   assert.ok(value(samples, 'bistro_http_requests_total', { pattern: 'rpc', status: '200' }) >= 1, 'the /rpc answer too');
 });
 
+test('every HTTP answer is counted under the pattern of its route: probes, a long poll, a path nobody serves', async () => {
+  const before = await scrape(node);
+  assert.equal((await node.request('/healthz')).status, 200, 'a probe');
+  assert.equal((await node.request('/events?after=0&limit=1&wait=1')).status, 200, 'a long poll');
+  assert.equal((await node.request('/nowhere')).status, 404, 'a path nobody serves');
+  const samples = await scrape(node);
+  const moved = (labels: Record<string, string>) => value(samples, 'bistro_http_requests_total', labels) - value(before, 'bistro_http_requests_total', labels);
+  assert.equal(moved({ pattern: 'ops', status: '200' }), 2, 'the probe and the first scrape, as ops');
+  assert.equal(moved({ pattern: 'long-poll', status: '200' }), 1, 'the GET with wait, as a long poll');
+  assert.equal(moved({ pattern: 'unrouted', status: '404' }), 1, 'the 404, as unrouted');
+});
+
 test('open connections, subscriptions and a parked long poll show while they are open, and go when they end', async () => {
   const guest = await node.guest();
   const head = String(node.core.feed.head());

@@ -11,7 +11,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BistroError, type Core, type Principal, tokenOfParameter } from '../../core/core.ts';
 import { admitUpgrade, connectionCountOf, connectionKey, onUpgrade, startHeartbeat } from '../http/websocket-upgrade.ts';
-import { requestIdHeader, upgradeRequestId } from '../http/request-id.ts';
+import { requestIdHeader, requestIdOf } from '../http/request-id.ts';
 import type { Executor } from './executor.ts';
 import { formatErrors, type FormatOptions } from './format-errors.ts';
 import { createContext } from './graphql-context.ts';
@@ -67,7 +67,7 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
   const connections = new Map<WebSocket, Connection>();
   const maxQueued = Math.max(16, Math.floor(options.maxBufferedBytes / assumedValueBytes));
   let shuttingDown = false;
-  server.on('headers', (headers, request) => headers.push(`${requestIdHeader}: ${upgradeRequestId(request)}`));
+  server.on('headers', (headers, request) => headers.push(`${requestIdHeader}: ${requestIdOf(request)}`));
   core.metrics.reportOpen('connections', 'graphql-ws', () => connections.size);
   core.metrics.reportOpen('subscriptions', 'graphql-ws', () => {
     let total = 0;
@@ -188,7 +188,7 @@ export function registerGraphqlSubscriptions(app: FastifyInstance, core: Core, s
       socket.once('close', () => upgraded || counts.release(countKey));
       server.handleUpgrade(request, socket, head, (ws) => {
         upgraded = true;
-        const connection: Connection = { id: randomUUID(), socket: ws, principal, countKey, closing: false, requestId: upgradeRequestId(request), operations: () => 0 };
+        const connection: Connection = { id: randomUUID(), socket: ws, principal, countKey, closing: false, requestId: requestIdOf(request), operations: () => 0 };
         connections.set(ws, connection);
         ws.once('close', () => {
           connections.delete(ws);

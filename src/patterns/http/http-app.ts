@@ -6,14 +6,17 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest } fro
 import { BistroError, type Core } from '../../core/core.ts';
 import { instanceOf, sendProblem } from './problem.ts';
 import { toBistroError } from './errors.ts';
+import { registerMetrics } from './metrics-route.ts';
 import { answerClientError } from './client-errors.ts';
 import { capConnections, timeoutOptions, type TransportLimits } from './transport-limits.ts';
-import { requestIdFor, requestIdHeader } from './request-id.ts';
+import { echoRequestIds, requestIdOf } from './request-id.ts';
 
 export interface HttpOptions {
   bodyLimitBytes: number;
   logLevel: string;
   limits: TransportLimits;
+  /** `GET /metrics` and the per-answer HTTP series (BISTRO_METRICS). */
+  metrics: boolean;
 }
 
 /** A URL as it may be logged: a `token` query parameter (SSE, WebSocket: browsers cannot send headers there) hidden. */
@@ -39,7 +42,7 @@ export function isClosing(app: FastifyInstance): boolean {
   return closingApps.has(app);
 }
 
-export function createHttpApp(core: Core, { bodyLimitBytes, logLevel, limits }: HttpOptions): FastifyInstance {
+export function createHttpApp(core: Core, { bodyLimitBytes, logLevel, limits, metrics }: HttpOptions): FastifyInstance {
   const app = Fastify({
     ...timeoutOptions(limits),
     // Errors raised before a route runs speak the catalogue too: a request Node's parser refuses, a URL Fastify cannot decode.
@@ -55,15 +58,10 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel, limits }: 
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
     // Always our function, never Fastify's header copy: a client's id is kept only when short and plain.
-    genReqId: requestIdFor,
+    genReqId: requestIdOf,
     requestIdHeader: false,
   });
-  // Set first and on the raw response, so every answer carries it: errors, 404s, refusals, and
-  // hijacked replies that write their own head (an SSE stream) included.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.raw.setHeader(requestIdHeader, request.id);
-    done();
-  });
+  echoRequestIds(app.server);
   capConnections(app.server, limits);
 
   // Added before any other preClose hook, so it is set before the core answers parked requests.
@@ -82,6 +80,8 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel, limits }: 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toBistroError(error, request)));
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new BistroError('not_found', `Nothing at ${request.method} ${instanceOf(request.url)}.`)));
 
+  // Before any route, so each route learns its metrics pattern as it is registered.
+  registerMetrics(app, core, { enabled: metrics });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {

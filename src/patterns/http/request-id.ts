@@ -4,7 +4,7 @@
  * echoes it, log lines carry it (Fastify's `reqId`), and the events a request causes remember it.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 export const requestIdHeader = 'x-request-id';
 
@@ -17,11 +17,19 @@ export function requestIdFor(request: IncomingMessage): string {
   return typeof given === 'string' && acceptable.test(given) ? given : randomUUID();
 }
 
-const upgradeIds = new WeakMap<IncomingMessage, string>();
+const idOf = Symbol('bistro request id');
+type Identified = IncomingMessage & { [idOf]?: string };
 
-/** A WebSocket upgrade's id (it never passes Fastify's routing): the same for every look at one request. */
-export function upgradeRequestId(request: IncomingMessage): string {
-  let id = upgradeIds.get(request);
-  if (id === undefined) upgradeIds.set(request, (id = requestIdFor(request)));
-  return id;
+/** This request's id, made on the first look (Fastify's `genReqId`, an upgrade, the raw answer): the same for every look. */
+export function requestIdOf(request: IncomingMessage): string {
+  return ((request as Identified)[idOf] ??= requestIdFor(request));
+}
+
+/**
+ * Every answer carries the id, set on the raw response before Fastify sees the request: errors,
+ * 404s, refusals and hijacked replies that write their own head (an SSE stream) included. A raw
+ * listener rather than an onRequest hook, which would cost each answer a hook run (bench rest.menu-item).
+ */
+export function echoRequestIds(server: Server): void {
+  server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => response.setHeader(requestIdHeader, requestIdOf(request)));
 }

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { BistroError, type Core, type Principal } from '../../core/core.ts';
 import { toProblem } from './problem.ts';
-import { requestIdHeader, upgradeRequestId } from './request-id.ts';
+import { requestIdHeader, requestIdOf } from './request-id.ts';
 
 export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
@@ -125,7 +125,7 @@ export interface Admission {
  * gives undefined; an admission has taken one place in `count`, which the caller releases.
  */
 export async function admitUpgrade(core: Authenticates, count: ConnectionCount, request: IncomingMessage, socket: Duplex, options: AdmitOptions): Promise<Admission | undefined> {
-  const refuse = (error: BistroError, headers?: Record<string, string>): undefined => void refuseUpgrade(socket, error, { ...headers, [requestIdHeader]: upgradeRequestId(request) });
+  const refuse = (error: BistroError, headers?: Record<string, string>): undefined => void refuseUpgrade(socket, error, { ...headers, [requestIdHeader]: requestIdOf(request) });
   const refuseClosing = () => refuse(new BistroError('unavailable', 'The node is shutting down; connect again.'), { 'retry-after': '1' });
   if (options.isClosing()) return refuseClosing();
   if (!originAllowed(request, options.allowedOrigins)) {

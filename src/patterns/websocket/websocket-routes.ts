@@ -12,7 +12,7 @@ import type { Config } from '../../config.ts';
 import type { Core } from '../../core/core.ts';
 import type { RpcEndpoint } from '../http/json-rpc.ts';
 import { admitUpgrade, connectionCountOf, onUpgrade, startHeartbeat } from '../http/websocket-upgrade.ts';
-import { requestIdHeader, upgradeRequestId } from '../http/request-id.ts';
+import { requestIdHeader, requestIdOf } from '../http/request-id.ts';
 import { closeCodes } from './close-codes.ts';
 import { SocketSession } from './socket-session.ts';
 
@@ -27,7 +27,7 @@ export function registerWebSocket(app: FastifyInstance, core: Core, options: Web
   const server = new WebSocketServer({ noServer: true, maxPayload: options.wsMaxMessageBytes, clientTracking: false });
   const sessions = new Set<SocketSession>();
   // The 101 answer names the upgrade's request id, as every HTTP answer does.
-  server.on('headers', (headers, request) => headers.push(`${requestIdHeader}: ${upgradeRequestId(request)}`));
+  server.on('headers', (headers, request) => headers.push(`${requestIdHeader}: ${requestIdOf(request)}`));
   core.metrics.reportOpen('connections', 'websocket', () => sessions.size);
   core.metrics.reportOpen('subscriptions', 'websocket', () => {
     let total = 0;
@@ -45,7 +45,7 @@ export function registerWebSocket(app: FastifyInstance, core: Core, options: Web
     // The raw socket closes whatever happens next (a handshake ws refuses included): the count is given back once.
     socket.once('close', () => connections.release(key));
     server.handleUpgrade(request, socket, head, (ws) => {
-      const session = new SocketSession(ws, principal, { core, rpc, maxBufferedBytes: options.maxBufferedBytes, address: request.socket.remoteAddress, requestId: upgradeRequestId(request), logError });
+      const session = new SocketSession(ws, principal, { core, rpc, maxBufferedBytes: options.maxBufferedBytes, address: request.socket.remoteAddress, requestId: requestIdOf(request), logError });
       sessions.add(session);
       void session.closed.then(() => sessions.delete(session));
       if (closing) session.close(closeCodes.goingAway);
