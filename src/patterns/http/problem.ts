@@ -16,18 +16,7 @@ export interface Problem {
   [member: string]: unknown;
 }
 
-/** Longest `instance` repeated, in characters: the request's URL is the client's input, so its size is theirs to choose. */
-const maxInstanceLength = 256;
-
-/** The URL as `instance` when it is short; else its path alone; else none (a URI reference cannot be cut). */
-function boundedInstance(url: string): string | undefined {
-  if (url.length <= maxInstanceLength) return url;
-  const path = url.split('?', 1)[0] ?? '';
-  return path.length <= maxInstanceLength ? path : undefined;
-}
-
 export function toProblem(error: BistroError, instance?: string): Problem {
-  const shown = instance === undefined ? undefined : boundedInstance(instance);
   return {
     ...error.details,
     type: `urn:bistro:problem:${error.code}`,
@@ -35,7 +24,7 @@ export function toProblem(error: BistroError, instance?: string): Problem {
     status: error.status,
     detail: error.message,
     code: error.code,
-    ...(shown !== undefined ? { instance: shown } : {}),
+    ...(instance !== undefined ? { instance } : {}),
     ...(error.fieldErrors.length > 0 ? { errors: wireFieldErrors(error) } : {}),
   };
 }
