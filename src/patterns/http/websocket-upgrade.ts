@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { BistroError, type Core, type Principal } from '../../core/core.ts';
-import { toProblem } from './problem.ts';
+import { rawProblemResponse } from './problem.ts';
 import { requestIdHeader, requestIdOf } from './request-id.ts';
 
 export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -34,20 +34,8 @@ export function onUpgrade(app: FastifyInstance, path: string, handler: UpgradeHa
 /** Answers an upgrade request with a problem+json HTTP response and closes the socket: the upgrade never happens. */
 export function refuseUpgrade(socket: Duplex, error: BistroError, headers: Record<string, string> = {}): void {
   if (!socket.writable) return void socket.destroy();
-  const body = JSON.stringify(toProblem(error));
-  const lines = [
-    `HTTP/1.1 ${error.status} ${statusText(error.status)}`,
-    'connection: close',
-    'content-type: application/problem+json; charset=utf-8',
-    `content-length: ${Buffer.byteLength(body)}`,
-    ...(error.status === 401 ? ['www-authenticate: Bearer realm="bistro"'] : []),
-    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-  ];
-  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+  socket.end(rawProblemResponse(error, error.status === 401 ? { 'www-authenticate': 'Bearer realm="bistro"', ...headers } : headers));
 }
-
-const statusTexts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
-const statusText = (status: number) => statusTexts[status] ?? 'Error';
 
 /**
  * Browsers send `Origin`; other clients need not. With no allow-list only the page's own origin
