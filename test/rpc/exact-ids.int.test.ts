@@ -10,10 +10,16 @@ import { parseRpcText } from '../../src/patterns/rpc/rpc-dispatcher.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 
 let node: TestNode;
+/** The same with rate limits on (the default outside tests): counting a message's calls parses it on a path of its own. */
+let limited: TestNode;
 before(async () => {
   node = await startTestNode();
+  limited = await startTestNode({ BISTRO_RATE_LIMIT: '600' });
 });
-after(() => node.close());
+after(async () => {
+  await node.close();
+  await limited.close();
+});
 
 /** Ids a JavaScript number would not give back as written. */
 const inexactIds = ['9007199254740993', '12345678901234567890123', '-9007199254740993', '1.10', '0.1', '-1e-7', '1.5E+300', '123456789012345678901234567890.5'];
@@ -22,15 +28,15 @@ const inexactIds = ['9007199254740993', '12345678901234567890123', '-90071992547
 const unknownCall = (id: string) => `{"jsonrpc":"2.0","method":"no.such","id":${id}}`;
 const unknownAnswer = (id: string) => `{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found","data":{"detail":"There is no method \\"no.such\\"."}},"id":${id}}`;
 
-async function postRpc(body: string): Promise<string> {
-  const response = await node.request('/rpc', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+async function postRpc(body: string, to = node): Promise<string> {
+  const response = await to.request('/rpc', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
   assert.equal(response.status, 200, response.text);
   return response.text;
 }
 
 /** Opens /ws, sends every text and collects as many raw answer frames (in the order they arrive). */
-async function overSocket(texts: string[]): Promise<string[]> {
-  const socket = new WebSocket(`${node.url.replace(/^http/, 'ws')}/ws`);
+async function overSocket(texts: string[], to = node): Promise<string[]> {
+  const socket = new WebSocket(`${to.url.replace(/^http/, 'ws')}/ws`);
   await new Promise((resolve, reject) => {
     socket.once('open', resolve);
     socket.once('error', reject);
@@ -76,11 +82,18 @@ test('regression: a batch echoes every id as written, among ordinary ids, in ord
   assert.equal(text, `[${ids.map(unknownAnswer).join(',')}]`);
 });
 
-test('regression: /ws echoes each id as written, single and batched', async () => {
+test('regression: /ws echoes each id as written, single and batched, with rate limits off and on', async () => {
   const batchIds = ['7', ...inexactIds.slice(0, 3)];
-  const frames = await overSocket([...inexactIds.map(unknownCall), `[${batchIds.map(unknownCall).join(',')}]`]);
-  // Calls on one socket may be answered in any order; each answer must be exactly one of these.
-  assert.deepEqual(frames.sort(), [...inexactIds.map(unknownAnswer), `[${batchIds.map(unknownAnswer).join(',')}]`].sort());
+  for (const [to, limits] of [[node, 'off'], [limited, 'on']] as const) {
+    const frames = await overSocket([...inexactIds.map(unknownCall), `[${batchIds.map(unknownCall).join(',')}]`], to);
+    // Calls on one socket may be answered in any order; each answer must be exactly one of these.
+    assert.deepEqual(frames.sort(), [...inexactIds.map(unknownAnswer), `[${batchIds.map(unknownAnswer).join(',')}]`].sort(), `rate limits ${limits}`);
+  }
+});
+
+test('regression: with rate limits on, POST /rpc echoes each id as written too, single and batched', async () => {
+  for (const id of inexactIds.slice(0, 3)) assert.equal(await postRpc(unknownCall(id), limited), unknownAnswer(id), `id ${id}`);
+  assert.equal(await postRpc(`[${inexactIds.map(unknownCall).join(',')}]`, limited), `[${inexactIds.map(unknownAnswer).join(',')}]`, 'a batch');
 });
 
 test('the raw id is the request\'s own: escaped key, duplicate keys (the last wins), ids inside params and strings ignored', async () => {

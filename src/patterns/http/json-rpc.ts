@@ -70,6 +70,8 @@ export interface RpcContext {
 }
 
 export interface RpcEndpoint {
+  /** `text` as a JSON-RPC message, numeric ids kept exactly as sent (`RawNumberId`); throws on invalid JSON. */
+  parse(text: string): unknown;
   /** Parses `text` first: invalid JSON answers -32700 with `id: null`. Never rejects. */
   handleText(text: string, context: RpcContext): Promise<RpcReply | undefined>;
   /** A message already parsed from JSON: one request object or a batch array. Never rejects. */

@@ -238,6 +238,7 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
       const answered = message.map(refused).filter((response) => response !== undefined);
       return answered.length > 0 ? answered : undefined;
     },
+    parse: parseRpcText,
     async handleText(text, context) {
       let message: unknown;
       try {

@@ -137,7 +137,7 @@ export class SocketSession {
     if (core.rateLimit.policy === undefined) return rpc.handleText(text, this.#context);
     let message: unknown;
     try {
-      message = JSON.parse(text);
+      message = rpc.parse(text);
     } catch {
       // Not JSON: answered -32700 without running anything.
       return rpc.handleText(text, this.#context);
