@@ -38,8 +38,9 @@ export async function startTestNode(env: Record<string, string> = {}, overrides:
     BISTRO_KITCHEN: 'manual',
     BISTRO_LOG_LEVEL: 'silent',
     // Tests drive one principal far harder than a client would, and a busy test machine lags any
-    // event loop: rate limits and lag-based shedding are off unless a test turns them on.
-    BISTRO_RATE_LIMIT: '0',
+    // event loop. Rate limits stay on, as outside tests (every call takes the counted path), with a
+    // budget no test reaches; lag-based shedding is off. A test that means to hit either sets its own.
+    BISTRO_RATE_LIMIT: '1000000000',
     BISTRO_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });

@@ -18,9 +18,8 @@ export interface ServeProcess {
 export async function startServeProcess(env: Record<string, string>, startTimeoutMs = 30_000): Promise<ServeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     cwd: repoRoot,
-    // Rate limits and lag-based shedding off unless a test turns them on: tests drive one principal
-    // far harder than a client would, and a busy test machine lags any event loop.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', BISTRO_LOG_LEVEL: 'warn', BISTRO_RATE_LIMIT: '0', BISTRO_MAX_EVENT_LOOP_DELAY_MS: '0', ...env },
+    // As startTestNode: rate limits on with a budget no test reaches, lag-based shedding off.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', BISTRO_LOG_LEVEL: 'warn', BISTRO_RATE_LIMIT: '1000000000', BISTRO_MAX_EVENT_LOOP_DELAY_MS: '0', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
