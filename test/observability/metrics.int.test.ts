@@ -13,45 +13,9 @@ import WebSocket from 'ws';
 import { startBellReceiver, type BellReceiver } from '../helpers/bell-receiver.ts';
 import { fishAndChipsNoSaltTwoFish, startTestNode, waitFor, type TestNode } from '../helpers/node.ts';
 import { openRpcSocket } from '../helpers/push-clients.ts';
-import { postgresSkipReason, postgresUrl, testBackend } from '../helpers/backends.ts';
-import { loadConfig } from '../../src/config.ts';
-import { startNode } from '../../src/server.ts';
+import { scrape, value } from '../helpers/prometheus.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** The text exposition format, as far as these tests need: `name{label="value",…} number` lines, comments skipped. */
-function parsePrometheus(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    assert.ok(match, `a sample line parses: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const [, key = '', value = ''] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[key] = value;
-    samples.push({ name: match[1] ?? '', labels, value: Number(match[3]) });
-  }
-  return samples;
-}
-
-async function scrape(node: TestNode): Promise<Sample[]> {
-  const response = await node.request('/metrics');
-  assert.equal(response.status, 200, '/metrics answers');
-  assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/, 'in the Prometheus text format');
-  return parsePrometheus(response.text);
-}
-
-/** The value of the one sample with this name and these labels (0 when absent: a counter never bumped). */
-function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
-  const found = samples.filter((sample) => sample.name === name && Object.entries(labels).every(([key, wanted]) => sample.labels[key] === wanted));
-  assert.ok(found.length <= 1, `at most one ${name} sample with ${JSON.stringify(labels)}`);
-  return found[0]?.value ?? 0;
-}
 
 let node: TestNode;
 let bell: BellReceiver;
@@ -201,37 +165,6 @@ test('BISTRO_METRICS=off serves no /metrics', async () => {
     assert.equal((await quiet.request('/healthz')).status, 200, 'the node serves all the same');
   } finally {
     await quiet.close();
-  }
-});
-
-test("a node that has not heard of another node's commit shows it as feed lag, against the same log head", async (t) => {
-  if (testBackend() !== 'postgres') return t.skip('two nodes share one log only on PostgreSQL (BISTRO_TEST_DB=postgres)');
-  const skip = await postgresSkipReason();
-  if (skip) return t.skip(skip);
-  const writer = await startTestNode({ BISTRO_BUS_CATCH_UP_MS: '600000' });
-  // No bus, and a catch-up read far away: this node hears of the writer's commits only through its own.
-  const deaf = await startNode(loadConfig([], { PORT: '0', BISTRO_DB: postgresUrl, BISTRO_DB_SCHEMA: writer.place.schema ?? '', BISTRO_KITCHEN: 'manual', BISTRO_LOG_LEVEL: 'silent', BISTRO_ADMIN_TOKEN: 'test-admin-token', BISTRO_BUS_CATCH_UP_MS: '600000' }));
-  try {
-    const deafScrape = async () => parsePrometheus(await (await fetch(`${deaf.url}/metrics`)).text());
-    assert.equal(value(await deafScrape(), 'bistro_feed_lag_events'), 0, 'both start level with the log');
-    await writer.guest();
-    await writer.guest();
-    const behind = await deafScrape();
-    assert.equal(value(behind, 'bistro_event_log_head_sequence'), writer.core.feed.head(), 'the head is the log\'s, whichever node is asked');
-    assert.equal(value(behind, 'bistro_feed_lag_events'), 0, 'guests append no events: still level');
-    const admin = writer.adminToken;
-    const created = await writer.request('/menu', { token: admin, json: { id: 'lag-soup', name: 'Lag soup', description: 'Late', category: 'starters', priceCents: 500, available: true, ingredients: [] } });
-    assert.equal(created.status, 201, 'the writer appends an event');
-    const lagging = await deafScrape();
-    assert.equal(value(lagging, 'bistro_feed_lag_events'), 1, 'the deaf node is one event behind');
-    assert.equal(value(lagging, 'bistro_feed_delivered_sequence') + 1, value(lagging, 'bistro_event_log_head_sequence'), 'delivered trails the head by that one');
-    // A commit of its own makes the deaf node read the gap.
-    const own = await fetch(`${deaf.url}/menu/lag-soup`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
-    assert.equal(own.status, 204, 'the deaf node appends one itself');
-    await waitFor(async () => value(await deafScrape(), 'bistro_feed_lag_events') === 0);
-  } finally {
-    await deaf.close();
-    await writer.close();
   }
 });
 
