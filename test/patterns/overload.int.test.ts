@@ -93,3 +93,28 @@ test('past its limits a node refuses with 429/503, Retry-After and an error body
   const served = await waitFor(async () => (await node.request('/orders', { token: node.adminToken })).status === 200, 10_000, 100);
   assert.ok(served, 'the node serves normally after the load');
 });
+
+test('held requests (long polls by ?wait= or Prefer: wait=, an SSE stream) do not count as in flight: a node capped at 2 still serves beside four of them', async () => {
+  const capped = await startTestNode({ BISTRO_MAX_IN_FLIGHT: '2' });
+  const held = new AbortController();
+  try {
+    const head = String(capped.core.feed.head());
+    const parked = [
+      fetch(`${capped.url}/events?after=${head}&wait=30`, { signal: held.signal }),
+      fetch(`${capped.url}/events?after=${head}&wait=30`, { signal: held.signal }),
+      fetch(`${capped.url}/events?after=${head}`, { headers: { prefer: 'wait=30' }, signal: held.signal }),
+    ];
+    const stream = await fetch(`${capped.url}/events/stream?after=${head}`, { signal: held.signal });
+    assert.equal(stream.status, 200, 'the SSE stream is open');
+    await waitFor(() => capped.core.feed.parkedCount() === 3, 5000, 20);
+    for (let index = 0; index < 3; index++) {
+      const menu = await capped.request('/menu');
+      assert.equal(menu.status, 200, `a plain read is served beside the held ones (${menu.status} ${menu.text})`);
+    }
+    held.abort();
+    await Promise.allSettled(parked);
+  } finally {
+    held.abort();
+    await capped.close();
+  }
+});

@@ -7,6 +7,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BistroError } from '../../core/core.ts';
+import { asksToWait } from './http-rules.ts';
 import { sendProblem } from './problem.ts';
 
 export interface LoadSheddingOptions {
@@ -29,9 +30,7 @@ const resolutionMs = 10;
  * thousand parked clients cost no work until their event comes.
  */
 function isHeld(request: FastifyRequest): boolean {
-  if (request.method !== 'GET') return false;
-  const url = request.url;
-  return url.startsWith('/events/stream') || /[?&]wait=/.test(url) || /\bwait=/.test(String(request.headers.prefer ?? ''));
+  return (request.method === 'GET' && request.url.startsWith('/events/stream')) || asksToWait(request);
 }
 
 const retryAfterSeconds = '1';

@@ -3,7 +3,8 @@
  * Here only what the HTTP host knows: every answer by pattern and status with its time, and the
  * TCP connections open to the server. Open like /healthz unless BISTRO_METRICS=off (README).
  */
-import type { FastifyInstance, FastifyRequest, onResponseHookHandler } from 'fastify';
+import type { FastifyInstance, onResponseHookHandler } from 'fastify';
+import { asksToWait } from './http-rules.ts';
 import type { Core } from '../../core/core.ts';
 
 /** Paths that are not REST resources, by the pattern they serve. */
@@ -15,11 +16,6 @@ const patternsByRoute: Readonly<Record<string, string>> = {
   '/healthz': 'ops',
   '/readyz': 'ops',
 };
-
-/** A REST GET that asks to be held is a long poll: its time is mostly waiting, so it is counted apart. */
-function isLongPoll(request: FastifyRequest): boolean {
-  return request.method === 'GET' && ((request.query as Record<string, unknown> | undefined)?.['wait'] !== undefined || request.headers.prefer?.includes('wait') === true);
-}
 
 /** The pattern a route serves, known when it is registered; a REST GET may still be a long poll. */
 function patternOfRoute(url: string): string {
@@ -50,7 +46,7 @@ export function registerMetrics(app: FastifyInstance, core: Core, { enabled }: M
   app.addHook('onRoute', (route) => {
     const pattern = patternOfRoute(route.url ?? route.path);
     const answered: onResponseHookHandler = (request, reply, done) => {
-      metrics.httpAnswered(pattern === 'rest' && isLongPoll(request) ? 'long-poll' : pattern, reply.statusCode, reply.elapsedTime / 1000);
+      metrics.httpAnswered(pattern === 'rest' && asksToWait(request) ? 'long-poll' : pattern, reply.statusCode, reply.elapsedTime / 1000);
       done();
     };
     route.onResponse = [...[route.onResponse ?? []].flat(), answered];

@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isClosing } from '../http/http-app.ts';
+import { preferredWait, wholeSeconds } from '../http/http-rules.ts';
 import { type AnyOperation, changesSince, type Core, type EventType, type FeedPage, invalid, type InvokeOptions, type InvokeResult, type Principal, type WaitOptions } from '../../core/core.ts';
 
 /** The GETs that may be held, and what they wait for. */
@@ -16,8 +17,6 @@ export interface Wait {
   /** Asked with `Prefer`, so the answer says `Preference-Applied`. */
   preferred: boolean;
 }
-
-const wholeSeconds = /^\d{1,6}$/;
 
 /**
  * `?wait=N` must be a whole number from 0 to the maximum (else 400 at `/wait`), and wins over the
@@ -35,19 +34,6 @@ export function requestedWait(request: FastifyRequest, maxSeconds: number): Wait
   }
   const preferred = preferredWait(request.headers.prefer);
   return preferred === undefined ? undefined : { seconds: Math.min(preferred, maxSeconds), preferred: true };
-}
-
-/** The first `wait` preference over every Prefer header (RFC 7240 §2: later repeats are ignored); undefined when absent or not a whole number. */
-function preferredWait(header: string | string[] | undefined): number | undefined {
-  for (const line of [header ?? []].flat()) {
-    for (const preference of line.split(',')) {
-      const [name = '', ...value] = (preference.split(';')[0] ?? '').split('=');
-      if (name.trim().toLowerCase() !== 'wait') continue;
-      const text = value.join('=').trim().replace(/^"(.*)"$/, '$1');
-      return wholeSeconds.test(text) ? Number(text) : undefined;
-    }
-  }
-  return undefined;
 }
 
 /**
