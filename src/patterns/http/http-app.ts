@@ -62,7 +62,7 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel, limits, me
     requestIdHeader: false,
   });
   echoRequestIds(app.server);
-  capConnections(app.server, limits);
+  const openConnections = capConnections(app.server, limits);
 
   // Added before any other preClose hook, so it is set before the core answers parked requests.
   app.addHook('preClose', (done) => {
@@ -81,7 +81,7 @@ export function createHttpApp(core: Core, { bodyLimitBytes, logLevel, limits, me
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new BistroError('not_found', `Nothing at ${request.method} ${instanceOf(request.url)}.`)));
 
   // Before any route, so each route learns its metrics pattern as it is registered.
-  registerMetrics(app, core, { enabled: metrics });
+  registerMetrics(app, core, { enabled: metrics, openConnections });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {

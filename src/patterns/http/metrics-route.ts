@@ -29,17 +29,14 @@ function patternOfRoute(url: string): string {
 export interface MetricsRouteOptions {
   /** Off: no route and no per-request bookkeeping. */
   enabled: boolean;
+  /** TCP connections open to the HTTP server now (the transport limits count them already). */
+  openConnections: () => number;
 }
 
-export function registerMetrics(app: FastifyInstance, core: Core, { enabled }: MetricsRouteOptions): void {
+export function registerMetrics(app: FastifyInstance, core: Core, { enabled, openConnections }: MetricsRouteOptions): void {
   if (!enabled) return;
   const { metrics } = core;
-  let open = 0;
-  app.server.on('connection', (socket: NodeJS.EventEmitter) => {
-    open++;
-    socket.once('close', () => open--);
-  });
-  metrics.reportOpen('connections', 'http', () => open);
+  metrics.reportOpen('connections', 'http', openConnections);
   // Each route learns its pattern once, as it is registered: reading `request.routeOptions` per
   // answer builds a dozen-field object each time, a sixth of a cached read's cost (bench rest.menu-item).
   // A hijacked reply (an SSE stream once started) never gets here: its stream is counted as open instead.

@@ -42,9 +42,9 @@ const retryAfterSeconds = 5;
  * Admits a new connection to the HTTP server only under both caps. One past a cap is answered
  * `503 overloaded` with `Retry-After` and closed, before any byte of it is parsed. Node's own
  * `server.maxConnections` would close it without a word: the client could not tell a busy node
- * from a broken one, nor when to come back.
+ * from a broken one, nor when to come back. Returns how many admitted connections are open now.
  */
-export function capConnections(server: Server, { maxConnections, maxConnectionsPerAddress }: TransportLimits): void {
+export function capConnections(server: Server, { maxConnections, maxConnectionsPerAddress }: TransportLimits): () => number {
   const perAddress = new Map<string, number>();
   let open = 0;
   // Node's HTTP server attaches its parser in its own `connection` listener: run it only for admitted sockets.
@@ -65,6 +65,7 @@ export function capConnections(server: Server, { maxConnections, maxConnectionsP
     });
     for (const listener of serve) listener.call(server, socket);
   });
+  return () => open;
 }
 
 function refuse(socket: Socket, detail: string): void {
