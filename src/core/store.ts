@@ -147,7 +147,11 @@ export interface StoreSession {
   };
   webhooks: {
     insert(endpoint: StoredEndpoint): Promise<void>;
-    get(id: string): Promise<StoredEndpoint | undefined>;
+    /**
+     * `lock`: hold the row until the transaction ends (PostgreSQL), so a change to the endpoint or
+     * its deliveries cannot meet a delete half-way: one waits for the other.
+     */
+    get(id: string, options?: { lock?: boolean }): Promise<StoredEndpoint | undefined>;
     list(query: EndpointQuery): Promise<StoredEndpoint[]>;
     /** Writes the owner-editable fields, the secrets and the enabled state (and the cursor, when re-enabled). */
     update(endpoint: StoredEndpoint): Promise<void>;

@@ -28,8 +28,9 @@ const WithSecret = Strict(
 );
 
 /** Another principal's endpoint does not exist for you, as with orders: nothing leaks. */
-async function loadOwnEndpoint({ store, principal }: OperationContext, id: string): Promise<StoredEndpoint> {
-  const endpoint = await store.webhooks.get(id);
+/** `forChange`: a command's read, which locks the endpoint before any of its deliveries (the order a delete takes them in). */
+async function loadOwnEndpoint({ store, principal }: OperationContext, id: string, { forChange = false } = {}): Promise<StoredEndpoint> {
+  const endpoint = await store.webhooks.get(id, { lock: forChange });
   if (!endpoint || (principal.role !== 'admin' && endpoint.ownerId !== principal.id)) throw new BistroError('not_found', `No webhook endpoint "${id}".`);
   return endpoint;
 }
@@ -134,7 +135,7 @@ export const updateWebhook = defineOperation({
   graphql: { field: 'updateWebhook', input: { type: 'UpdateWebhookInput', beside: ['id'] } },
   check: checkUrl,
   async handler(context, { id, url, types, description, enabled }) {
-    const current = await loadOwnEndpoint(context, id);
+    const current = await loadOwnEndpoint(context, id, { forChange: true });
     const endpoint: StoredEndpoint = {
       ...current,
       url: url ?? current.url,
@@ -167,7 +168,7 @@ export const deleteWebhook = defineOperation({
   rest: { method: 'DELETE', path: '/webhooks/{id}', status: 204 },
   graphql: { field: 'deleteWebhook' },
   async handler(context, { id }) {
-    await loadOwnEndpoint(context, id);
+    await loadOwnEndpoint(context, id, { forChange: true });
     await context.store.webhooks.delete(id);
     return null;
   },
@@ -186,7 +187,7 @@ export const rotateWebhookSecret = defineOperation({
   rest: { method: 'POST', path: '/webhooks/{id}/rotate-secret' },
   graphql: { field: 'rotateWebhookSecret' },
   async handler(context, { id, overlapSeconds }) {
-    const current = await loadOwnEndpoint(context, id);
+    const current = await loadOwnEndpoint(context, id, { forChange: true });
     const now = Date.parse(context.now);
     const expiresAt = new Date(now + overlapSeconds * 1000).toISOString();
     const secret = newWebhookSecret();
@@ -211,7 +212,7 @@ export const testWebhook = defineOperation({
   rest: { method: 'POST', path: '/webhooks/{id}/test', status: 202 },
   graphql: { field: 'testWebhook' },
   async handler(context, { id }) {
-    const endpoint = await loadOwnEndpoint(context, id);
+    const endpoint = await loadOwnEndpoint(context, id, { forChange: true });
     checkEnabled(endpoint);
     const now = new Date(context.now);
     const ping = {
@@ -276,7 +277,7 @@ export const replayWebhook = defineOperation({
   graphql: { field: 'replayWebhook' },
   async handler(context, { id, after }) {
     const from = parseCursor(after);
-    const endpoint = await loadOwnEndpoint(context, id);
+    const endpoint = await loadOwnEndpoint(context, id, { forChange: true });
     checkEnabled(endpoint);
     // Events past the endpoint's cursor are on their way already; a replay covers those before it.
     const page = await readEvents(context.store, endpointOwner(endpoint), { after: from, types: endpoint.types, limit: replayBatch });

@@ -17,13 +17,13 @@ import { deliveryRepository, webhookRepository } from './webhook-repositories.ts
 export type { Db } from './schema.ts';
 
 export interface SessionOptions extends EventLogOptions {
-  /** Claims lock the delivery rows they take, skipping rows another worker holds (PostgreSQL). */
-  skipLocked: boolean;
+  /** Rows are locked where order matters; claims skip rows another worker holds (PostgreSQL). */
+  rowLocks: boolean;
 }
 
 export function createSession(db: Db, options: SessionOptions): StoreSession {
   return {
-    webhooks: webhookRepository(db),
+    webhooks: webhookRepository(db, options),
     deliveries: deliveryRepository(db, options),
     menu: menuRepository(db),
     orders: orderRepository(db),

@@ -12,8 +12,8 @@ import type { Database, Db } from './schema.ts';
 type EndpointRow = Database['webhook_endpoints'];
 
 export interface QueueOptions {
-  /** PostgreSQL: lock claimed rows with SKIP LOCKED. SQLite has one writer and no row locks. */
-  skipLocked: boolean;
+  /** PostgreSQL: lock rows (claims with SKIP LOCKED). SQLite has one writer and no row locks. */
+  rowLocks: boolean;
 }
 
 const toEndpoint = (row: EndpointRow): StoredEndpoint => ({
@@ -60,13 +60,15 @@ const toAttempt = (row: Database['webhook_attempts'], requestId: string | null):
   requestId,
 });
 
-export function webhookRepository(db: Db): StoreSession['webhooks'] {
+export function webhookRepository(db: Db, { rowLocks }: QueueOptions): StoreSession['webhooks'] {
   return {
     async insert(endpoint) {
       await db.insertInto('webhook_endpoints').values(fromEndpoint(endpoint)).execute();
     },
-    async get(id) {
-      const row = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+    async get(id, { lock = false } = {}) {
+      let query = db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id);
+      if (lock && rowLocks) query = query.forNoKeyUpdate();
+      const row = await query.executeTakeFirst();
       return row && toEndpoint(row);
     },
     async list({ ownerId, beforeId, limit }) {
@@ -113,7 +115,7 @@ export function webhookRepository(db: Db): StoreSession['webhooks'] {
   };
 }
 
-export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreSession['deliveries'] {
+export function deliveryRepository(db: Db, { rowLocks }: QueueOptions): StoreSession['deliveries'] {
   /** Pending and nobody's, or held by a lease that lapsed. */
   const claimable = (now: number) =>
     db
@@ -170,7 +172,7 @@ export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreS
     },
     async claim({ endpointId, owner, leaseUntil, now, limit }) {
       let due = claimable(now).select('id').where('endpoint_id', '=', endpointId).orderBy('due_at').limit(limit);
-      if (skipLocked) due = due.forUpdate().skipLocked();
+      if (rowLocks) due = due.forUpdate().skipLocked();
       // One statement takes the rows and answers them (RETURNING: SQLite 3.35+, PostgreSQL).
       const rows = await db
         .updateTable('webhook_deliveries')
@@ -186,6 +188,13 @@ export function deliveryRepository(db: Db, { skipLocked }: QueueOptions): StoreS
     async settle(owner, settlements) {
       if (settlements.length === 0) return new Set();
       const settled = new Set<string>();
+      // Endpoints before their deliveries, in id order: the order a delete takes them in (its row,
+      // then the cascade). The caller goes on to write each endpoint's failing streak; had the
+      // deliveries been locked first, a delete in between would deadlock with it.
+      if (rowLocks) {
+        const endpoints = db.selectFrom('webhook_deliveries').select('endpoint_id').where('id', 'in', settlements.map(({ id }) => id));
+        await db.selectFrom('webhook_endpoints').select('id').where('id', 'in', endpoints).orderBy('id').forNoKeyUpdate().execute();
+      }
       // Successes share one statement; a failure's next due time is its own. Only rows `owner` still
       // holds are settled: a lease that lapsed belongs to whoever took the delivery next.
       const delivered = settlements.filter(({ settlement }) => settlement.status === 'delivered').map(({ id }) => id);

@@ -160,7 +160,7 @@ export async function createPostgresStore({ url, schema, connections = 10, timeo
     lockEventLog: async (trx) => {
       await sql`select pg_advisory_xact_lock(${eventLogLock}, hashtext(current_schema()))`.execute(trx);
     },
-    skipLocked: true,
+    rowLocks: true,
   };
   const root = createSession(db, options);
   return {

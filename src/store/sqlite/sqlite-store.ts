@@ -45,7 +45,7 @@ export async function createSqliteStore({ file, synchronous = 'full' }: SqliteSt
   await db.deleteFrom('idempotency_keys').where('state', '=', 'pending').execute();
 
   // One connection means appends (and claims) are already serialised; nothing more to lock.
-  const options = { lockEventLog: async () => {}, skipLocked: false };
+  const options = { lockEventLog: async () => {}, rowLocks: false };
   const groupCommit = createGroupCommit(db, { synchronous });
   const root = createSession(db, options);
   return {
