@@ -1,0 +1,66 @@
+/**
+ * `bistro chat <orderId>`: the order's conversation in a terminal. Each line typed (or piped) on
+ * stdin is sent as a message; every message posted to the order, from either side, is printed
+ * as it arrives. Ends on end of input (once what was typed is sent) or Ctrl-C.
+ */
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import type { BistroClient, Message } from '../../client/node.ts';
+import { onInterrupt } from './interrupt.ts';
+import { withConnectionOptions, type ConnectionOptions } from './options.ts';
+import { clock, type Output } from './output.ts';
+import { runCommand } from './run-command.ts';
+
+function messageLine(message: Message, out: Output): string {
+  const from = message.from === 'guest' ? out.colors.cyan(message.from) : out.colors.magenta(message.from);
+  return `${clock(message.at)}  ${from}: ${message.text}`;
+}
+
+/** Prints each message once: the send's answer and the socket's notification are the same message. */
+function printerOf(out: Output): (message: Message) => void {
+  const printed = new Set<string>();
+  return (message) => {
+    if (printed.has(message.id)) return;
+    printed.add(message.id);
+    out.item(message, () => messageLine(message, out));
+  };
+}
+
+async function chat(client: BistroClient, orderId: string, out: Output): Promise<void> {
+  const print = printerOf(out);
+  const interrupt = onInterrupt();
+  const conversation = client.chat(orderId);
+  const incoming = (async () => {
+    for await (const message of conversation.messages({ signal: interrupt.signal })) print(message);
+  })();
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  interrupt.signal.addEventListener('abort', () => lines.close(), { once: true });
+  try {
+    for await (const line of lines) {
+      const text = line.trim();
+      if (text === '') continue;
+      print(await conversation.send(text, { clientMessageId: randomUUID() }));
+    }
+  } finally {
+    interrupt.dispose();
+    await conversation.close();
+    await incoming;
+  }
+}
+
+export function chatCommand(program: Command): Command {
+  return withConnectionOptions(
+    program
+      .command('chat')
+      .description("talk with the staff about an order: lines on stdin are sent, messages from both sides are printed; ends on end of input or Ctrl-C")
+      .argument('<orderId>', 'the order to talk about'),
+  ).action((orderId: string, options: ConnectionOptions) =>
+    runCommand(options, async ({ out, client }) => {
+      // An unknown or foreign order is a not_found now, not a silent chat.
+      await out.waitFor('Looking up the order…', client.orders.get({ id: orderId }));
+      out.note('Type a message and press Enter; Ctrl-D or Ctrl-C ends the chat.');
+      await chat(client, orderId, out);
+    }),
+  );
+}
