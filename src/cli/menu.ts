@@ -38,6 +38,6 @@ export function menuCommand(program: Command): Command {
     runCommand(options, async ({ out, client }) => {
       const page = await out.waitFor('Reading the menu…', client.menu.list(options.category === undefined ? {} : { category: options.category }));
       out.result(page, () => menuTable(page.items, out.colors));
-    }),
+    }, options.via),
   );
 }

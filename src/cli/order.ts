@@ -66,6 +66,6 @@ export function orderCommand(program: Command): Command {
       const order = await out.waitFor('Placing the order…', client.orders.place({ items: [item] }, { via: options.via, idempotencyKey }));
       const answer = registration === undefined ? { order, idempotencyKey } : { order, idempotencyKey, guest: registration.guest, token: registration.token };
       out.result(answer, () => `Order ${out.colors.bold(order.id)} ${orderSummary(order)}`);
-    }),
+    }, options.via),
   );
 }

@@ -3,6 +3,7 @@
  * object per line with `--json`. Errors, hints and the spinner go to stderr, so a pipe into `jq`
  * only ever sees data. Colour and the spinner only on a terminal (picocolors also honours NO_COLOR).
  */
+import { stripVTControlCharacters } from 'node:util';
 import picocolors from 'picocolors';
 import yoctoSpinner from 'yocto-spinner';
 import { BistroClientError } from '../../client/errors.ts';
@@ -119,6 +120,5 @@ export function table(rows: readonly (readonly string[])[]): string {
   return rows.map((row) => row.map((cell, index) => (index === row.length - 1 ? cell : cell + ' '.repeat((widths[index] ?? 0) - visibleLength(cell)))).join('  ')).join('\n');
 }
 
-// Colour codes take no room on screen; ESC is written as \u001b because lint forbids control characters in regex literals.
-const ansi = new RegExp('\u001b\\[[0-9;]*m', 'g');
-const visibleLength = (text: string) => text.replace(ansi, '').length;
+// Colour codes take no room on screen.
+const visibleLength = (text: string) => stripVTControlCharacters(text).length;

@@ -15,12 +15,13 @@ export interface CommandContext {
 }
 
 /** Runs `body` and ends the process with its exit status, once stdout has drained. */
-export async function runCommand(options: ConnectionOptions & { via?: RequestVia }, body: (context: CommandContext) => Promise<void>): Promise<void> {
+/** `via`: the request-response pattern the client's calls go through (`--via` of menu, order, status). */
+export async function runCommand(options: ConnectionOptions, body: (context: CommandContext) => Promise<void>, via?: RequestVia): Promise<void> {
   const out = createOutput({ json: options.json === true });
   let code: number = exitCodes.ok;
   try {
     const connection = connectionOf(options);
-    await body({ out, connection, client: clientOf(connection, options.via) });
+    await body({ out, connection, client: clientOf(connection, via) });
   } catch (error) {
     out.error(error);
     code = exitCodeOf(error);

@@ -23,6 +23,6 @@ export function statusCommand(program: Command): Command {
           `${order.id}: ${itemsOf(order)} · ${money(order.totalCents)} · table ${order.table} · updated ${clock(order.updatedAt)}`,
         ].join('\n'),
       );
-    }),
+    }, options.via),
   );
 }

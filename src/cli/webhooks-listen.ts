@@ -102,9 +102,9 @@ export function webhooksCommand(program: Command): Command {
       const interrupt = onInterrupt();
       try {
         const types = (options.types ?? allWebhookTypes) as WebhookEventType[];
-        const endpoint = await out
-          .waitFor('Registering the endpoint…', client.webhooks.create({ url, types, description: 'bistro webhooks listen' }))
-          .catch((error: unknown) => Promise.reject(explainRefusedUrl(error)));
+        const endpoint = await out.waitFor('Registering the endpoint…', client.webhooks.create({ url, types, description: 'bistro webhooks listen' })).catch((error: unknown) => {
+          throw explainRefusedUrl(error);
+        });
         resolveSecret(endpoint.secret);
         out.result({ kind: 'listening', url, endpoint }, () =>
           [
