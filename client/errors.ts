@@ -96,6 +96,9 @@ export function fromGraphqlErrors(errors: unknown): BistroClientError {
 
 /** fetch failed before any answer: refused, reset, DNS, aborted. */
 export function networkError(error: unknown): BistroClientError {
-  const message = error instanceof Error ? error.message : String(error);
+  // fetch says only "fetch failed"; the reason (refused, reset, DNS) is its cause.
+  const reasons: string[] = [];
+  for (let cause: unknown = error; cause instanceof Error && reasons.length < 3; cause = cause.cause) reasons.push(cause.message);
+  const message = reasons.length > 0 ? reasons.join(': ') : String(error);
   return new BistroClientError('network_error', `no answer: ${message}`, { status: 0, cause: error });
 }

@@ -15,6 +15,7 @@ import { callRpc } from './request/rpc.ts';
 import type { CallOptions, ClientOptions, RequestVia } from './types.ts';
 
 export { BistroClientError, type ClientErrorCode, type FieldError } from './errors.ts';
+export { verifyWebhook, WebhookVerificationError, type HeaderBag, type VerifyOptions } from './verify-webhook.ts';
 export type { ErrorCode, InputOf, OperationName, Operations, OutputOf } from './generated/catalogue.ts';
 export type * from './generated/catalogue.ts';
 export type { CallOptions, ClientOptions, CloudEvent, FollowOptions, PushVia, RequestVia, RetryOptions, WebSocketConstructor, WebSocketLike } from './types.ts';
