@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import type { BistroClient, Message } from '../../client/node.ts';
+import { BistroClientError, type BistroClient, type Message } from '../../client/node.ts';
 import { onInterrupt } from './interrupt.ts';
 import { withConnectionOptions, type ConnectionOptions } from './options.ts';
 import { clock, type Output } from './output.ts';
@@ -27,26 +27,42 @@ function printerOf(out: Output): (message: Message) => void {
   };
 }
 
-async function chat(client: BistroClient, orderId: string, out: Output): Promise<void> {
+/** Sends each stdin line until end of input (or Ctrl-C) while printing what arrives; a refused send is reported and the chat goes on. */
+async function chat(client: BistroClient, orderId: string, out: Output, history: boolean): Promise<void> {
   const print = printerOf(out);
   const interrupt = onInterrupt();
-  const conversation = client.chat(orderId);
-  const incoming = (async () => {
-    for await (const message of conversation.messages({ signal: interrupt.signal })) print(message);
-  })();
   const lines = createInterface({ input: process.stdin, terminal: false });
   interrupt.signal.addEventListener('abort', () => lines.close(), { once: true });
+  const conversation = client.chat(orderId, {
+    ...(history ? { after: '0' } : {}),
+    signal: interrupt.signal,
+    onReconnect: ({ attempt, delayMs }) => out.note(`connection lost; reconnecting in ${Math.round(delayMs)} ms, attempt ${attempt}`),
+  });
+  let failure: unknown;
+  // The chat stopping for good (a revoked token, say) ends the reading too, so the error is shown now.
+  const incoming = (async () => {
+    for await (const message of conversation) print(message);
+  })().catch((error: unknown) => {
+    failure = error;
+    lines.close();
+  });
   try {
     for await (const line of lines) {
       const text = line.trim();
       if (text === '') continue;
-      print(await conversation.send(text, { clientMessageId: randomUUID() }));
+      try {
+        print(await conversation.send(text, { clientMessageId: randomUUID() }));
+      } catch (error) {
+        if (!(error instanceof BistroClientError) || error.code !== 'validation_failed') throw error;
+        out.error(error);
+      }
     }
   } finally {
     interrupt.dispose();
-    await conversation.close();
+    conversation.close();
     await incoming;
   }
+  if (failure !== undefined) throw failure;
 }
 
 export function chatCommand(program: Command): Command {
@@ -54,13 +70,14 @@ export function chatCommand(program: Command): Command {
     program
       .command('chat')
       .description("talk with the staff about an order: lines on stdin are sent, messages from both sides are printed; ends on end of input or Ctrl-C")
-      .argument('<orderId>', 'the order to talk about'),
-  ).action((orderId: string, options: ConnectionOptions) =>
+      .argument('<orderId>', 'the order to talk about')
+      .option('--history', 'print the conversation so far first'),
+  ).action((orderId: string, options: ConnectionOptions & { history?: boolean }) =>
     runCommand(options, async ({ out, client }) => {
       // An unknown or foreign order is a not_found now, not a silent chat.
       await out.waitFor('Looking up the order…', client.orders.get({ id: orderId }));
       out.note('Type a message and press Enter; Ctrl-D or Ctrl-C ends the chat.');
-      await chat(client, orderId, out);
+      await chat(client, orderId, out, options.history === true);
     }),
   );
 }

@@ -6,10 +6,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
-import type { BistroClient, WebhookEventType } from '../../client/node.ts';
+import { verifyWebhook, type BistroClient, type WebhookEventType } from '../../client/node.ts';
 import { BistroClientError } from '../../client/errors.ts';
 import type { CloudEvent } from '../../client/types.ts';
-import { verifyWebhook } from '../patterns/webhooks/signature.ts';
 import { eventLine } from './event-text.ts';
 import { onInterrupt } from './interrupt.ts';
 import { commaList, wholeNumber, withConnectionOptions, type ConnectionOptions } from './options.ts';
