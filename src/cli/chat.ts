@@ -38,12 +38,12 @@ async function chat(client: BistroClient, orderId: string, out: Output, history:
     signal: interrupt.signal,
     onReconnect: ({ attempt, delayMs }) => out.note(`connection lost; reconnecting in ${Math.round(delayMs)} ms, attempt ${attempt}`),
   });
-  let failure: unknown;
+  let failure: { error: unknown } | undefined;
   // The chat stopping for good (a revoked token, say) ends the reading too, so the error is shown now.
   const incoming = (async () => {
     for await (const message of conversation) print(message);
   })().catch((error: unknown) => {
-    failure = error;
+    failure = { error };
     lines.close();
   });
   try {
@@ -62,7 +62,7 @@ async function chat(client: BistroClient, orderId: string, out: Output, history:
     conversation.close();
     await incoming;
   }
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw failure.error;
 }
 
 export function chatCommand(program: Command): Command {
