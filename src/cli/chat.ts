@@ -12,6 +12,8 @@ import { withConnectionOptions, type ConnectionOptions } from './options.ts';
 import { clock, type Output } from './output.ts';
 import { runCommand } from './run-command.ts';
 
+type Chat = Awaited<ReturnType<BistroClient['chat']>>;
+
 function messageLine(message: Message, out: Output): string {
   const from = message.from === 'guest' ? out.colors.cyan(message.from) : out.colors.magenta(message.from);
   return `${clock(message.at)}  ${from}: ${message.text}`;
@@ -31,13 +33,31 @@ function printerOf(out: Output): (message: Message) => void {
 async function chat(client: BistroClient, orderId: string, out: Output, history: boolean): Promise<void> {
   const print = printerOf(out);
   const interrupt = onInterrupt();
+  try {
+    // Resolves once subscribed, so a reply posted after this is heard; an order the caller may not read is not_found here.
+    const conversation = await out.waitFor(
+      'Opening the chat…',
+      client.chat(orderId, {
+        ...(history ? { after: '0' } : {}),
+        signal: interrupt.signal,
+        onReconnect: ({ attempt, delayMs }) => out.note(`connection lost; reconnecting in ${Math.round(delayMs)} ms, attempt ${attempt}`),
+      }),
+    );
+    try {
+      await converse(conversation, interrupt.signal, print, out);
+    } finally {
+      conversation.close();
+    }
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** Reads stdin only now that the chat is open: lines piped in earlier wait in the pipe, none is lost. */
+async function converse(conversation: Chat, signal: AbortSignal, print: (message: Message) => void, out: Output): Promise<void> {
+  out.note('Type a message and press Enter; Ctrl-D or Ctrl-C ends the chat.');
   const lines = createInterface({ input: process.stdin, terminal: false });
-  interrupt.signal.addEventListener('abort', () => lines.close(), { once: true });
-  const conversation = client.chat(orderId, {
-    ...(history ? { after: '0' } : {}),
-    signal: interrupt.signal,
-    onReconnect: ({ attempt, delayMs }) => out.note(`connection lost; reconnecting in ${Math.round(delayMs)} ms, attempt ${attempt}`),
-  });
+  signal.addEventListener('abort', () => lines.close(), { once: true });
   let failure: { error: unknown } | undefined;
   // The chat stopping for good (a revoked token, say) ends the reading too, so the error is shown now.
   const incoming = (async () => {
@@ -58,7 +78,7 @@ async function chat(client: BistroClient, orderId: string, out: Output, history:
       }
     }
   } finally {
-    interrupt.dispose();
+    lines.close();
     conversation.close();
     await incoming;
   }
@@ -74,9 +94,6 @@ export function chatCommand(program: Command): Command {
       .option('--history', 'print the conversation so far first'),
   ).action((orderId: string, options: ConnectionOptions & { history?: boolean }) =>
     runCommand(options, async ({ out, client }) => {
-      // An unknown or foreign order is a not_found now, not a silent chat.
-      await out.waitFor('Looking up the order…', client.orders.get({ id: orderId }));
-      out.note('Type a message and press Enter; Ctrl-D or Ctrl-C ends the chat.');
       await chat(client, orderId, out, options.history === true);
     }),
   );
