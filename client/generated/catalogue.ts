@@ -2,16 +2,10 @@
 // test/client/generated.test.ts fails when this file and the catalogue disagree.
 
 export type Category = ("starters" | "mains" | "desserts" | "drinks")
-export type Category1 = ("starters" | "mains" | "desserts" | "drinks")
-export type Category2 = ("starters" | "mains" | "desserts" | "drinks")
 export type OrderStatus = ("placed" | "accepted" | "preparing" | "ready" | "served" | "cancelled")
-export type OrderStatus1 = ("placed" | "accepted" | "preparing" | "ready" | "served" | "cancelled")
-export type OrderStatus2 = ("placed" | "accepted" | "preparing" | "ready" | "served" | "cancelled")
 export type MessageAuthor = ("guest" | "waiter" | "kitchen" | "admin")
 export type EventType = ("menu.item.created" | "menu.item.updated" | "menu.item.deleted" | "order.placed" | "order.updated" | "order.accepted" | "order.preparing" | "order.ready" | "order.served" | "order.cancelled" | "order.message.posted" | "webhook.endpoint.disabled" | "key.revoked")
-export type EventType1 = ("menu.item.created" | "menu.item.updated" | "menu.item.deleted" | "order.placed" | "order.updated" | "order.accepted" | "order.preparing" | "order.ready" | "order.served" | "order.cancelled" | "order.message.posted" | "webhook.endpoint.disabled" | "key.revoked")
 export type StaffRole = ("waiter" | "kitchen" | "admin")
-export type StaffRole1 = ("waiter" | "kitchen" | "admin")
 export type WebhookEventType = ("menu.item.created" | "menu.item.updated" | "menu.item.deleted" | "order.placed" | "order.updated" | "order.accepted" | "order.preparing" | "order.ready" | "order.served" | "order.cancelled" | "order.message.posted" | "webhook.endpoint.disabled")
 export type WebhookDeliveryStatus = ("pending" | "delivered" | "failed")
 
@@ -60,7 +54,7 @@ export interface MenuItem {
 id: string
 name: string
 description: string
-category: Category1
+category: Category
 priceCents: number
 available: boolean
 /**
@@ -79,9 +73,15 @@ portions: number
 /**
  * This interface was referenced by `undefined`'s JSON-Schema definition
  * via the `patternProperty` "^(.*)$".
+ * 
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^(.*)$".
  */
 min: number
 /**
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^(.*)$".
+ * 
  * This interface was referenced by `undefined`'s JSON-Schema definition
  * via the `patternProperty` "^(.*)$".
  */
@@ -104,32 +104,15 @@ input: {
 id: string
 name: string
 description?: string
-category: Category2
+category: Category
 priceCents: number
 available?: boolean
 /**
  * @maxItems 30
  */
-ingredients?: Ingredient1[]
+ingredients?: Ingredient[]
 }
 output: MenuItem
-}
-export interface Ingredient1 {
-name: string
-/**
- * Portions served unless the guest adjusts them.
- */
-portions: number
-/**
- * This interface was referenced by `undefined`'s JSON-Schema definition
- * via the `patternProperty` "^(.*)$".
- */
-min: number
-/**
- * This interface was referenced by `undefined`'s JSON-Schema definition
- * via the `patternProperty` "^(.*)$".
- */
-max: number
 }
 export interface MenuUpdateOperation {
 input: {
@@ -139,13 +122,13 @@ input: {
 id: string
 name: string
 description?: string
-category: Category2
+category: Category
 priceCents: number
 available?: boolean
 /**
  * @maxItems 30
  */
-ingredients?: Ingredient1[]
+ingredients?: Ingredient[]
 /**
  * Refuse the change if the resource is no longer at this version (REST: If-Match).
  */
@@ -193,6 +176,9 @@ adjustments?: {
 /**
  * This interface was referenced by `undefined`'s JSON-Schema definition
  * via the `patternProperty` "^(.*)$".
+ * 
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^(.*)$".
  */
 [k: string]: number | undefined
 }
@@ -223,6 +209,9 @@ adjustments: {
 /**
  * This interface was referenced by `undefined`'s JSON-Schema definition
  * via the `patternProperty` "^(.*)$".
+ * 
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^(.*)$".
  */
 [k: string]: number | undefined
 }
@@ -231,7 +220,7 @@ priceCents: number
 }
 export interface OrdersListOperation {
 input: {
-status?: OrderStatus1
+status?: OrderStatus
 limit?: number
 /**
  * Opaque position from a previous page.
@@ -278,7 +267,7 @@ output: Order
 export interface OrdersSetStatusOperation {
 input: {
 id: string
-status: OrderStatus2
+status: OrderStatus
 /**
  * Refuse the change if the resource is no longer at this version (REST: If-Match).
  */
@@ -341,7 +330,7 @@ export interface CloudEvent {
 specversion: "1.0"
 id: string
 source: string
-type: EventType1
+type: EventType
 subject: string
 time: string
 /**
@@ -379,7 +368,7 @@ output: StaffKey
 }
 export interface StaffKey {
 id: string
-role: StaffRole1
+role: StaffRole
 name: string
 token: string
 }
@@ -409,7 +398,7 @@ output: WebhookEndpointWithSecret
 export interface WebhookEndpointWithSecret {
 id: string
 url: string
-types: EventType1[]
+types: EventType[]
 description: string
 enabled: boolean
 /**
@@ -441,7 +430,7 @@ nextCursor: (string | null)
 export interface WebhookEndpoint {
 id: string
 url: string
-types: EventType1[]
+types: EventType[]
 description: string
 enabled: boolean
 /**

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BistroClientError, createClient, type BistroClient, type OperationName, type RequestVia } from '../../client/node.ts';
 import { operationTable } from '../../client/generated/catalogue.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
 
 const vias: readonly RequestVia[] = ['rest', 'rpc', 'graphql'];
@@ -145,8 +146,9 @@ for (const via of vias) {
     await fails(client.webhooks.list(), 'unauthorized');
     const bad = await fails(createClient({ url: node.url, token: 'not-a-token', via }).menu.list(), 'unauthorized');
     assert.equal(bad.status, 401, 'a bad token is a 401 on every pattern');
-    const down = await fails(createClient({ url: 'http://127.0.0.1:9', via }).menu.list(), 'network_error');
+    const down = await fails(createClient({ url: `http://127.0.0.1:${await freePort()}`, via }).menu.list(), 'network_error');
     assert.equal(down.retryable, true, 'no answer at all is worth retrying');
+    assert.match(down.message, /ECONNREFUSED/, 'the reason fetch hides in its cause is in the message');
   });
 }
 
