@@ -4,4 +4,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import(new URL('../src/cli.ts', import.meta.url).href);
+await import('../src/cli.ts');
