@@ -23,14 +23,19 @@ const fullName = (command: Command): string => (command.parent ? `${fullName(com
  * Every command throws instead of exiting on a parse error, and prints the error with its usage
  * line; commander's own parse errors (unknown flag, missing argument) then exit 2, not 1.
  */
-function parseErrorsAsUsage(command: Command): void {
+function parseErrorsAsUsage(command: Command, json: boolean): void {
   command.exitOverride().configureOutput({
-    outputError: (message, write) => write(`${message.trimEnd()}\nUsage: ${fullName(command)} ${command.usage()}\nSee: ${fullName(command)} --help\n`),
+    outputError(message, write) {
+      const usage = `${fullName(command)} ${command.usage()}`;
+      const said = message.trimEnd().replace(/^error: /, '');
+      write(json ? `${JSON.stringify({ error: { code: 'usage', message: said, usage } })}\n` : `error: ${said}\nUsage: ${usage}\nSee: ${fullName(command)} --help\n`);
+    },
   });
-  command.commands.forEach(parseErrorsAsUsage);
+  for (const sub of command.commands) parseErrorsAsUsage(sub, json);
 }
 
-function createProgram(): Command {
+/** `json`: --json is on the command line, so even a parse error is a JSON object (the flags are not parsed yet). */
+function createProgram(json: boolean): Command {
   const program = new Command('bistro')
     .description('Bistro: one kitchen, six ways to reach it. Commands other than serve talk to a node at --url (default $BISTRO_URL or http://127.0.0.1:3000).')
     .version(version)
@@ -48,7 +53,7 @@ Exit status: 0 ok, 1 the server refused (code on stderr), 2 usage error, 3 canno
 4 token missing or not allowed, 5 server busy or not ready: try again later.`,
     );
   for (const add of [serveCommand, menuCommand, orderCommand, statusCommand, followCommand, chatCommand, webhooksCommand]) add(program);
-  parseErrorsAsUsage(program);
+  parseErrorsAsUsage(program, json);
   return program;
 }
 
@@ -61,7 +66,7 @@ function withDefaultCommand(argv: readonly string[]): string[] {
 
 async function main(argv: readonly string[]): Promise<void> {
   try {
-    await createProgram().parseAsync(withDefaultCommand(argv), { from: 'user' });
+    await createProgram(argv.includes('--json')).parseAsync(withDefaultCommand(argv), { from: 'user' });
   } catch (error) {
     // Help and --version end with exit status 0; every other parse error is a usage error.
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? exitCodes.ok : exitCodes.usage);

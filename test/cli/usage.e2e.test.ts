@@ -48,6 +48,20 @@ describe('bistro usage', () => {
     }
   });
 
+  it('with --json a usage error is a JSON object on stderr; a command group without its command is a usage error', { timeout }, async () => {
+    const result = await runCli(['follow', '--json', '--count', 'many']);
+    assert.equal(result.code, 2, `exit status 2; stderr: ${result.stderr}`);
+    const [line, ...rest] = jsonLines({ stdout: result.stderr, stderr: '' });
+    assert.equal(rest.length, 0, 'one line');
+    assert.equal(line.error.code, 'usage', 'the code says usage');
+    assert.match(line.error.message, /--count <n>.*whole number/, 'the message says what is wrong');
+    assert.match(line.error.usage, /^bistro follow \[options\] \[orderId\]$/, 'and how to call it');
+
+    const group = await runCli(['webhooks']);
+    assert.equal(group.code, 2, `bistro webhooks alone exits 2; stderr: ${group.stderr}`);
+    assert.match(group.stderr, /listen/, 'and lists its commands');
+  });
+
   it('a bad BISTRO_URL is a usage error too', { timeout }, async () => {
     const result = await runCli(['menu'], { env: { BISTRO_URL: 'ftp://example.com' } });
     assert.equal(result.code, 2, `exit status 2; stderr: ${result.stderr}`);
