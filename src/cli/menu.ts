@@ -1,10 +1,10 @@
 /** `bistro menu`: what the kitchen serves, with the portions each ingredient may be adjusted to. */
 import { Option, type Command } from 'commander';
 import type { MenuItem } from '../../client/node.ts';
+import type { RequestVia } from '../../client/types.ts';
 import { viaOption, withConnectionOptions, type ConnectionOptions } from './options.ts';
 import { money, table, type Colors } from './output.ts';
 import { runCommand } from './run-command.ts';
-import type { RequestVia } from '../../client/types.ts';
 
 interface MenuOptions extends ConnectionOptions {
   category?: 'starters' | 'mains' | 'desserts' | 'drinks';

@@ -14,8 +14,10 @@ export interface CommandContext {
   connection: Connection;
 }
 
-/** Runs `body` and ends the process with its exit status, once stdout has drained. */
-/** `via`: the request-response pattern the client's calls go through (`--via` of menu, order, status). */
+/**
+ * Runs `body`, reports what ended it and sets the exit status. `via`: the request-response
+ * pattern the client's calls go through (`--via` of menu, order, status).
+ */
 export async function runCommand(options: ConnectionOptions, body: (context: CommandContext) => Promise<void>, via?: RequestVia): Promise<void> {
   const out = createOutput({ json: options.json === true });
   let code: number = exitCodes.ok;

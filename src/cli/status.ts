@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 import type { RequestVia } from '../../client/types.ts';
 import { viaOption, withConnectionOptions, type ConnectionOptions } from './options.ts';
-import { clock } from './output.ts';
 import { itemsOf, statusSentence } from './order-text.ts';
-import { money } from './output.ts';
+import { clock, money } from './output.ts';
 import { runCommand } from './run-command.ts';
 
 export function statusCommand(program: Command): Command {
