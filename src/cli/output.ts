@@ -67,7 +67,8 @@ export function reportOf(error: unknown): ErrorReport {
 
 function humanError(report: ErrorReport, colors: Colors): string {
   const [field] = report.fields ?? [];
-  const fieldText = field === undefined ? '' : ` (${field.pointer || 'input'}: ${field.detail})`;
+  // The server's message often names the first field already; said once is enough.
+  const fieldText = field === undefined || report.message.includes(field.detail) ? '' : ` (${field.pointer || 'input'}: ${field.detail})`;
   const hint = report.hint === undefined ? '' : colors.dim(` — ${report.hint}`);
   return `bistro: ${colors.red(report.code)}: ${report.message}${fieldText}${hint}`;
 }

@@ -88,6 +88,6 @@ describe('bistro menu, order, status', () => {
     const guest = await node.guest();
     const result = await runCli(['order', 'fish-and-chips', '--adjust', 'salt=5'], { env: { ...env, BISTRO_TOKEN: guest.token } });
     assert.equal(result.code, 1, `exit 1; stderr: ${result.stderr}`);
-    assert.match(result.stderr, /^bistro: validation_failed: .*\(\/items\/0\/adjustments/, 'the code and the field pointer');
+    assert.match(result.stderr, /^bistro: validation_failed: .*\/items\/0\/adjustments\/salt/, 'the code and the field pointer');
   });
 });
