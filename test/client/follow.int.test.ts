@@ -1,0 +1,125 @@
+/**
+ * `follow` through each of the five push patterns against a real node: `types` filters, `after`
+ * resumes exactly where GET /events says, no `after` means from now, a guest sees only their own
+ * orders, and a cursor the log no longer keeps throws resync_required. Aborting ends it quietly.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BistroClientError } from '../../client/errors.ts';
+import { follow } from '../../client/follow/index.ts';
+import type { CloudEvent, FollowOptions, PushVia } from '../../client/types.ts';
+import { startTestNode, waitFor, type TestNode } from '../helpers/node.ts';
+import { handConnection } from './hand-connection.ts';
+import { logEnd, moveOrder, placeOrder, pushPatterns, readLog, readUntil, sequencesOf } from './follow-steps.ts';
+
+let node: TestNode;
+let waiter: string;
+before(async () => {
+  node = await startTestNode();
+  waiter = await node.staffKey('waiter');
+});
+after(() => node.close());
+
+/** Quick settings, so polling patterns answer within a test's patience. */
+const quick: Partial<FollowOptions> = { intervalMs: 50, waitSeconds: 2, retry: { initialDelayMs: 20, maxDelayMs: 200 } };
+
+function followAs(token: string, via: PushVia, options: FollowOptions = {}) {
+  return follow(handConnection(node.url, token), { ...quick, via, ...options });
+}
+
+for (const via of pushPatterns) {
+  test(`${via}: after a cursor, only the types asked for, exactly the events GET /events lists`, { timeout: 20_000 }, async () => {
+    const guest = await node.guest(1, 'Ada');
+    const start = await logEnd(node, node.adminToken);
+    const orderId = await placeOrder(node, guest.token);
+    for (const status of ['accepted', 'preparing', 'ready']) await moveOrder(node, waiter, orderId, status);
+    const types = ['order.accepted', 'order.ready'];
+
+    const events = follow(handConnection(node.url, node.adminToken), { ...quick, via, after: start, types });
+    const seen = await readUntil(events, (list) => list.length >= 2, 10_000, via);
+    await events.return?.();
+
+    const listed = await readLog(node, node.adminToken, start, types);
+    assert.deepEqual(sequencesOf(seen), sequencesOf(listed), `${via} yields what GET /events?after=${start}&types=… lists, in order`);
+    assert.deepEqual(seen.map((event) => [event.type, event.subject]), [['order.accepted', `orders/${orderId}`], ['order.ready', `orders/${orderId}`]], `${via}: the two asked-for types of the order`);
+    const whole = seen[0] as CloudEvent;
+    assert.equal(whole.specversion, '1.0', `${via}: a whole CloudEvent (specversion)`);
+    assert.equal(typeof whole.source, 'string', `${via}: a whole CloudEvent (source)`);
+    // GraphQL's Event leaves out datacontenttype (always application/json); the rest is the same.
+    const expected = via === 'graphql-ws' ? Object.fromEntries(Object.entries(listed[0] ?? {}).filter(([key]) => key !== 'datacontenttype')) : listed[0];
+    assert.deepEqual({ ...whole }, expected, `${via}: the same event GET /events answers`);
+  });
+
+  test(`${via}: with no cursor it follows from now, and stopping it (abort) ends it quietly`, { timeout: 20_000 }, async () => {
+    const guest = await node.guest(2, 'Bo');
+    const before = await placeOrder(node, guest.token);
+    const beforeSequence = await logEnd(node, node.adminToken);
+    const controller = new AbortController();
+    const events = followAs(node.adminToken, via, { types: ['order.accepted'], signal: controller.signal });
+    const first = events.next();
+    // The follow finds "now" on its own time: accept orders until one arrives, then check it is not old.
+    let accepted = 0;
+    const arrived = await waitFor(async () => {
+      const fresh = await placeOrder(node, guest.token);
+      await moveOrder(node, waiter, fresh, 'accepted');
+      accepted += 1;
+      return Promise.race([first, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100))]);
+    }, 10_000, 1);
+    assert.ok(accepted <= 100, `${via}: an event arrived within ${accepted} writes`);
+    assert.ok(!arrived.done, `${via}: an event arrived`);
+    assert.ok(Number(arrived.value.sequence) > Number(beforeSequence), `${via}: the first event (${arrived.value.sequence}) is after the log's end when following began (${beforeSequence}), not backlog`);
+    assert.notEqual(arrived.value.subject, `orders/${before}`, `${via}: the order placed before following is not in it`);
+
+    const pending = events.next();
+    controller.abort();
+    const ended = await pending;
+    assert.equal(ended.done, true, `${via}: aborting ends the iterator (done), it does not throw`);
+  });
+
+  test(`${via}: a guest follows only their own order's events`, { timeout: 20_000 }, async () => {
+    const ada = await node.guest(3, 'Ada');
+    const bo = await node.guest(4, 'Bo');
+    const start = await logEnd(node, node.adminToken);
+    const hers = await placeOrder(node, ada.token);
+    const his = await placeOrder(node, bo.token);
+    await moveOrder(node, waiter, his, 'accepted');
+    await moveOrder(node, waiter, hers, 'accepted');
+
+    const events = followAs(ada.token, via, { after: start });
+    const seen = await readUntil(events, (list) => list.some((event) => event.type === 'order.accepted'), 10_000, via);
+    await events.return?.();
+    assert.deepEqual(seen.map((event) => [event.type, event.subject]), [['order.placed', `orders/${hers}`], ['order.accepted', `orders/${hers}`]], `${via}: Ada sees her order placed and accepted, nothing of Bo's (${his}) between`);
+  });
+}
+
+test('every push pattern throws resync_required for a cursor the log no longer keeps, and does not retry it', { timeout: 30_000 }, async (t) => {
+  const short = await startTestNode({ BISTRO_EVENT_RETENTION: '5' });
+  t.after(() => short.close());
+  const guest = await short.guest(5, 'Cy');
+  const waiterHere = await short.staffKey('waiter');
+  await waitFor(async () => {
+    const orderId = await placeOrder(short, guest.token);
+    await moveOrder(short, waiterHere, orderId, 'accepted');
+    return (await short.request('/events?after=0', { token: short.adminToken })).status === 410;
+  }, 10_000);
+
+  for (const via of pushPatterns) {
+    const reconnects: unknown[] = [];
+    const events = follow(handConnection(short.url, short.adminToken), { ...quick, via, after: '0', onReconnect: (info) => reconnects.push(info.error) });
+    await assert.rejects(
+      events.next(),
+      (error: unknown) => error instanceof BistroClientError && error.code === 'resync_required' && typeof error.details['head'] === 'string',
+      `${via}: a pruned cursor throws BistroClientError resync_required with the head to follow from`,
+    );
+    assert.deepEqual(reconnects, [], `${via}: resync_required is not retried`);
+  }
+});
+
+test('a bad token throws unauthorized at once through every push pattern, without retrying', { timeout: 20_000 }, async () => {
+  for (const via of pushPatterns) {
+    const reconnects: unknown[] = [];
+    const events = follow(handConnection(node.url, 'not-a-token'), { ...quick, via, after: '0', onReconnect: (info) => reconnects.push(info.error) });
+    await assert.rejects(events.next(), (error: unknown) => error instanceof BistroClientError && error.code === 'unauthorized', `${via}: a bad token is unauthorized`);
+    assert.deepEqual(reconnects, [], `${via}: unauthorized is not retried`);
+  }
+});
