@@ -21,9 +21,9 @@ export interface SessionContext {
 }
 
 /** Yields events until it fails; ending without a failure counts as a dropped connection too. */
-export type Session = (context: SessionContext) => AsyncIterable<CloudEvent>;
+export type Session<T = CloudEvent> = (context: SessionContext) => AsyncIterable<T>;
 
-export interface ResumeOptions {
+export interface ResumeOptions<T = CloudEvent> {
   after: string | undefined;
   types: readonly string[] | undefined;
   signal: AbortSignal;
@@ -33,6 +33,8 @@ export interface ResumeOptions {
   currentEnd?: ((signal: AbortSignal) => Promise<string>) | undefined;
   /** Draws the jitter; tests may pin it. @default Math.random */
   random?: () => number;
+  /** Where an item stands, as a decimal string: a session's items at or below the last one handed out are dropped. @default the event's sequence */
+  positionOf?: (item: T) => string;
 }
 
 const defaultInitialDelayMs = 250;
@@ -65,11 +67,14 @@ export function asClientError(error: unknown): BistroClientError {
   return error instanceof BistroClientError ? error : networkError(error);
 }
 
-/** Only sequences can be compared; they are decimal strings of at most 15 digits, so a Number holds them. */
+/** Positions are decimal strings (sequences of at most 15 digits, versions): a Number holds them. */
 const isAfter = (sequence: string, position: string | undefined) => position === undefined || Number(sequence) > Number(position);
 
-export async function* resume(session: Session, options: ResumeOptions): AsyncGenerator<CloudEvent, void, undefined> {
+const sequenceOf = (item: unknown) => (item as CloudEvent).sequence;
+
+export async function* resume<T = CloudEvent>(session: Session<T>, options: ResumeOptions<T>): AsyncGenerator<T, void, undefined> {
   const { signal } = options;
+  const positionOf = options.positionOf ?? sequenceOf;
   let position = options.after;
   let resuming = false;
   let failures = 0;
@@ -87,13 +92,14 @@ export async function* resume(session: Session, options: ResumeOptions): AsyncGe
           if (position === undefined && cursor !== undefined) position = cursor;
         },
       };
-      for await (const event of session(context)) {
+      for await (const item of session(context)) {
         if (signal.aborted) return;
-        if (!isAfter(event.sequence, position)) continue;
-        position = event.sequence;
+        const at = positionOf(item);
+        if (!isAfter(at, position)) continue;
+        position = at;
         resuming = true;
         failures = 0;
-        yield event;
+        yield item;
       }
       failure = new BistroClientError('network_error', 'the server ended the stream', { status: 0 });
     } catch (error) {
@@ -109,5 +115,20 @@ export async function* resume(session: Session, options: ResumeOptions): AsyncGe
     const delayMs = backoffDelayMs(failures, options.retry, error.retryAfterSeconds, options.random);
     options.onReconnect?.({ attempt: failures, delayMs, error });
     await sleep(delayMs, signal);
+  }
+}
+
+/** One request retried as the loop retries a session; for reads between events (watchOrder) and sends (chat). */
+export async function retrying<T>(attempt: () => Promise<T>, options: Pick<ResumeOptions, 'signal' | 'retry' | 'onReconnect' | 'random'>): Promise<T> {
+  for (let failures = 1; ; failures++) {
+    try {
+      return await attempt();
+    } catch (failure) {
+      const error = asClientError(failure);
+      if (options.signal.aborted || !error.retryable || failures >= (options.retry?.maxAttempts ?? Infinity)) throw error;
+      const delayMs = backoffDelayMs(failures, options.retry, error.retryAfterSeconds, options.random);
+      options.onReconnect?.({ attempt: failures, delayMs, error });
+      await sleep(delayMs, options.signal);
+    }
   }
 }

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BistroClientError } from '../../client/errors.ts';
 import { follow } from '../../client/follow/index.ts';
+import { watchOrder } from '../../client/watch-order.ts';
 import type { CloudEvent, FollowOptions, PushVia } from '../../client/types.ts';
 import { startTestNode, waitFor, type TestNode } from '../helpers/node.ts';
 import { handConnection } from './hand-connection.ts';
@@ -89,6 +90,28 @@ for (const via of pushPatterns) {
     const seen = await readUntil(events, (list) => list.some((event) => event.type === 'order.accepted'), 10_000, via);
     await events.return?.();
     assert.deepEqual(seen.map((event) => [event.type, event.subject]), [['order.placed', `orders/${hers}`], ['order.accepted', `orders/${hers}`]], `${via}: Ada sees her order placed and accepted, nothing of Bo's (${his}) between`);
+  });
+}
+
+for (const via of pushPatterns) {
+  test(`watchOrder via ${via}: the order now, then again at each move the staff make over REST`, { timeout: 20_000 }, async () => {
+    const guest = await node.guest(8, 'Eve');
+    const orderId = await placeOrder(node, guest.token);
+    const controller = new AbortController();
+    const watching = watchOrder(handConnection(node.url, guest.token), orderId, { via, signal: controller.signal, intervalMs: 50, waitSeconds: 2, retry: quick.retry });
+    const seen = await readUntil(watching, (list) => list.length >= 1, 10_000, `watchOrder ${via}`);
+    // One move at a time, each awaited, so no two collapse into one read.
+    for (const status of ['accepted', 'preparing', 'ready', 'served'] as const) {
+      await moveOrder(node, waiter, orderId, status);
+      seen.push(...(await readUntil(watching, (list) => list.at(-1)?.status === status, 10_000, `watchOrder ${via} → ${status}`)));
+    }
+    assert.deepEqual(seen.map((order) => order.status), ['placed', 'accepted', 'preparing', 'ready', 'served'], `${via}: each state once, in order`);
+    assert.ok(seen.every((order, index) => index === 0 || order.version > (seen[index - 1]?.version ?? Infinity)), `${via}: versions only go up`);
+    const now = await node.request(`/orders/${orderId}`, { token: guest.token });
+    assert.deepEqual(seen.at(-1), now.body, `${via}: the last order yielded is the order GET /orders/{id} answers`);
+    const pending = watching.next();
+    controller.abort();
+    assert.equal((await pending).done, true, `${via}: aborting ends the watch quietly`);
   });
 }
 
