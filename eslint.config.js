@@ -52,6 +52,15 @@ export default tseslint.config(
     { regex: '^\\.\\./\\.\\./(domain/|core/(?!core\\.ts$))', message: 'Patterns import the core only through its public surface, core/core.ts (it re-exports the domain names they need).' },
     { group: ['kysely', 'better-sqlite3', 'pg', 'ioredis'], message: 'Patterns reach the database only through the core.' },
   ]),
+  // The client runs in browsers: no Node.js built-in, no server module, nothing a browser bundle would regret.
+  // client/node.ts is the one Node.js entry (it fills in `ws` for Node.js 20).
+  {
+    ...layer(['client/**'], [
+      { regex: '^(\\.\\./)+src/', message: 'The client talks to the server over the wire; it never imports server code (types come from client/generated).' },
+      { group: ['node:*', 'ws', 'undici', 'eventsource'], message: 'The client runs in browsers: no Node.js built-in or Node-only library (client/node.ts is the Node entry).' },
+    ]),
+    ignores: ['client/node.ts'],
+  },
   layer(['src/store/**'], [{ regex: '^(\\.\\./)+(patterns|bus|operations|kitchen)/', message: 'A store implements core/store.ts and nothing else.' }]),
   layer(['src/bus/**'], [{ regex: '^(\\.\\./)+(patterns|store|operations|kitchen)/', message: 'A bus implements the core bus interface and nothing else.' }]),
 );

@@ -48,9 +48,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A string the server sent, or the fallback: a malformed answer must not become "[object Object]". */
+function text(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
 function fieldsOf(list: unknown): FieldError[] {
   if (!Array.isArray(list)) return [];
-  return list.filter(isRecord).map((entry) => ({ pointer: String(entry['pointer'] ?? ''), detail: String(entry['detail'] ?? entry['message'] ?? '') }));
+  return list.filter(isRecord).map((entry) => ({ pointer: text(entry['pointer'], ''), detail: text(entry['detail'], text(entry['message'], '')) }));
 }
 
 function codeOf(value: unknown, fallback: ClientErrorCode): ClientErrorCode {
@@ -70,7 +75,7 @@ export function retryAfterOf(headers: Headers): number | undefined {
 export function fromProblem(status: number, body: unknown, headers: Headers): BistroClientError {
   const retryAfterSeconds = retryAfterOf(headers);
   if (!isRecord(body)) return new BistroClientError('unexpected_answer', `HTTP ${status} without a problem document`, { status, retryAfterSeconds });
-  const message = String(body['detail'] ?? body['title'] ?? `HTTP ${status}`);
+  const message = text(body['detail'], text(body['title'], `HTTP ${status}`));
   return new BistroClientError(codeOf(body['code'], 'unexpected_answer'), message, { status, fields: fieldsOf(body['errors']), retryAfterSeconds, details: detailsOf(body) });
 }
 
@@ -78,7 +83,7 @@ export function fromProblem(status: number, body: unknown, headers: Headers): Bi
 export function fromRpcError(error: unknown): BistroClientError {
   if (!isRecord(error)) return new BistroClientError('unexpected_answer', 'a JSON-RPC error that is not an object');
   const data = isRecord(error['data']) ? error['data'] : {};
-  const message = String(data['detail'] ?? error['message'] ?? 'JSON-RPC error');
+  const message = text(data['detail'], text(error['message'], 'JSON-RPC error'));
   return new BistroClientError(codeOf(data['code'], 'unexpected_answer'), message, { fields: fieldsOf(data['errors']), details: detailsOf(data) });
 }
 
@@ -86,11 +91,14 @@ export function fromRpcError(error: unknown): BistroClientError {
 export function fromGraphqlErrors(errors: unknown): BistroClientError {
   const first = Array.isArray(errors) && isRecord(errors[0]) ? errors[0] : {};
   const extensions = isRecord(first['extensions']) ? first['extensions'] : {};
-  return new BistroClientError(codeOf(extensions['code'], 'unexpected_answer'), String(first['message'] ?? 'GraphQL error'), { fields: fieldsOf(extensions['errors']), details: detailsOf(extensions) });
+  return new BistroClientError(codeOf(extensions['code'], 'unexpected_answer'), text(first['message'], 'GraphQL error'), { fields: fieldsOf(extensions['errors']), details: detailsOf(extensions) });
 }
 
 /** fetch failed before any answer: refused, reset, DNS, aborted. */
 export function networkError(error: unknown): BistroClientError {
-  const message = error instanceof Error ? error.message : String(error);
+  // fetch says only "fetch failed"; the reason (refused, reset, DNS) is its cause.
+  const reasons: string[] = [];
+  for (let cause: unknown = error; cause instanceof Error && reasons.length < 3; cause = cause.cause) reasons.push(cause.message);
+  const message = reasons.length > 0 ? reasons.join(': ') : String(error);
   return new BistroClientError('network_error', `no answer: ${message}`, { status: 0, cause: error });
 }

@@ -41,3 +41,11 @@ test('operations and stores stay in their lanes', async () => {
   assert.deepEqual(await refused('src/operations/orders.ts', ['../patterns/rest/etag.ts', '../store/schema.ts', '../core/operation.ts']), ['../patterns/rest/etag.ts', '../store/schema.ts'], 'operations use the core only');
   assert.deepEqual(await refused('src/store/sqlite/sqlite-store.ts', ['../../patterns/http/problem.ts', '../../operations/index.ts', '../../core/store.ts', '../kysely-store.ts']), ['../../patterns/http/problem.ts', '../../operations/index.ts'], 'a store implements core/store.ts');
 });
+
+test('the client imports no Node.js built-in and no server code, except its Node entry', async () => {
+  const bad = ['node:crypto', 'ws', '../src/core/core.ts', '../../src/domain/errors.ts'];
+  const good = ['./errors.ts', '../generated/catalogue.ts', 'graphql-ws', 'eventsource-parser', '@noble/hashes/hmac.js'];
+  assert.deepEqual(await refused('client/request/rest.ts', [...bad, ...good]), bad, 'exactly the forbidden imports are refused');
+  const entry = (await eslint.calculateConfigForFile('client/node.ts')) as { rules: Record<string, Linter.RuleEntry> };
+  assert.equal(entry.rules['no-restricted-imports'], undefined, 'client/node.ts may import ws');
+});

@@ -123,3 +123,19 @@ test('receivers import the helper from the package: bistro/webhooks', async () =
   const headers = webhookHeaders([secret], 'evt_1', Math.floor(now.getTime() / 1000), body);
   assert.deepEqual(exported.verifyWebhook(secret, headers, body), { type: 'order.ready' }, 'verifies what Bistro signs');
 });
+
+test('the client’s verifier (no node:crypto, for browsers) agrees with the server’s signer on random secrets and bodies', () => {
+  for (let round = 0; round < 50; round++) {
+    const secret = newWebhookSecret();
+    const body = JSON.stringify({ round, text: 'fish & chips — ünïcode 🐟'.repeat(round % 5) });
+    const id = `msg_${round}`;
+    const timestamp = nowSeconds();
+    assert.deepEqual(verifyWebhook(secret, webhookHeaders([secret], id, timestamp, body), body), JSON.parse(body), `round ${round} verifies`);
+    const other = newWebhookSecret();
+    throwsVerification(() => verifyWebhook(other, webhookHeaders([secret], id, timestamp, body), body), /no matching signature/, `round ${round}: another secret fails`);
+  }
+});
+
+test('a secret that is not base64 is refused plainly', () => {
+  assert.throws(() => verifyWebhook('whsec_!!!', { 'webhook-id': 'x', 'webhook-timestamp': String(nowSeconds()), 'webhook-signature': 'v1,abc' }, '{}'), TypeError, 'not a secret');
+});
