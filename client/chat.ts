@@ -27,33 +27,54 @@ export interface SendOptions {
 export interface Chat extends AsyncIterable<Message> {
   /** Posts once, however often a dropped socket makes it try; resolves with the message as posted. */
   send(text: string, options?: SendOptions): Promise<Message>;
-  /** Every message posted on the order from the chat's cursor on, in order; one reader. */
-  messages(): AsyncIterableIterator<Message>;
+  /** Every message posted on the order from the chat's cursor on, both sides, in order; one reader (the chat itself iterates the same). */
+  readonly messages: AsyncIterable<Message>;
   /** Closes the socket; the messages iterator ends and sends still waiting reject. */
   close(): void;
 }
 
 const closedError = () => new BistroClientError('network_error', 'the chat is closed', { status: 0 });
 
-export function openChat(connection: Connection, orderId: string, options: ChatOptions = {}): Chat {
+/**
+ * Resolves once the chat is subscribed, so a message posted after it resolves is heard; rejects
+ * as the first connection fails for good (not_found for an order the caller may not read,
+ * unauthorized, resync_required for a cursor the log no longer keeps).
+ */
+export function openChat(connection: Connection, orderId: string, options: ChatOptions = {}): Promise<Chat> {
   const subject = `orders/${orderId}`;
   const controller = new AbortController();
   const stop = () => controller.abort();
-  if (options.signal?.aborted) stop();
-  else options.signal?.addEventListener('abort', stop, { once: true });
+  options.signal?.addEventListener('abort', stop, { once: true });
   const signal = controller.signal;
+  /** Why the chat stopped for good (resync_required, unauthorized, not_found, retries spent). */
+  let failure: BistroClientError | undefined;
 
   // The socket of the session now running; sends wait for one that is not the one that failed them.
   let current: RpcSocket | undefined;
   let changed!: () => void;
   let socketChange = new Promise<void>((resolve) => (changed = resolve));
+  let becameReady!: () => void;
+  let neverReady!: (error: unknown) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    becameReady = resolve;
+    neverReady = reject;
+  });
   const setSocket = (socket: RpcSocket | undefined) => {
+    if (socket) becameReady();
     current = socket;
     const wake = changed;
     socketChange = new Promise<void>((resolve) => (changed = resolve));
     wake();
   };
-  signal.addEventListener('abort', () => setSocket(undefined), { once: true });
+  signal.addEventListener(
+    'abort',
+    () => {
+      setSocket(undefined);
+      neverReady(failure ?? closedError());
+    },
+    { once: true },
+  );
+  if (options.signal?.aborted) stop();
 
   async function* session(context: SessionContext): AsyncGenerator<CloudEvent, void, undefined> {
     let close = () => undefined as void;
@@ -82,8 +103,6 @@ export function openChat(connection: Connection, orderId: string, options: ChatO
   }
 
   const received = createEventQueue<Message>(maxQueuedEvents, stop);
-  /** Why the chat stopped for good (resync_required, unauthorized, not_found, retries spent). */
-  let failure: BistroClientError | undefined;
   // Runs whether or not anyone reads, so sends have a socket; messages wait in `received`.
   void (async () => {
     try {
@@ -92,8 +111,8 @@ export function openChat(connection: Connection, orderId: string, options: ChatO
       }
       received.end();
     } catch (error) {
-      received.fail(error);
       failure = asClientError(error);
+      received.fail(failure);
       stop();
     }
   })();
@@ -125,10 +144,11 @@ export function openChat(connection: Connection, orderId: string, options: ChatO
     }
   }
 
-  return {
+  const chat: Chat = {
     send,
-    messages: () => received.drain(),
+    messages: { [Symbol.asyncIterator]: () => received.drain() },
     [Symbol.asyncIterator]: () => received.drain(),
     close: stop,
   };
+  return ready.then(() => chat);
 }

@@ -10,8 +10,10 @@ import { follow } from '../../client/follow/index.ts';
 import { watchOrder } from '../../client/watch-order.ts';
 import type { CloudEvent, FollowOptions, PushVia } from '../../client/types.ts';
 import { startTestNode, waitFor, type TestNode } from '../helpers/node.ts';
-import { handConnection } from './hand-connection.ts';
+import { createClient } from '../../client/node.ts';
 import { logEnd, moveOrder, placeOrder, pushPatterns, readLog, readUntil, sequencesOf } from './follow-steps.ts';
+
+const connectionTo = (url: string, token?: string) => createClient({ url, token }).connection;
 
 let node: TestNode;
 let waiter: string;
@@ -25,7 +27,7 @@ after(() => node.close());
 const quick: Partial<FollowOptions> = { intervalMs: 50, waitSeconds: 2, retry: { initialDelayMs: 20, maxDelayMs: 200 } };
 
 function followAs(token: string, via: PushVia, options: FollowOptions = {}) {
-  return follow(handConnection(node.url, token), { ...quick, via, ...options });
+  return follow(connectionTo(node.url, token), { ...quick, via, ...options });
 }
 
 for (const via of pushPatterns) {
@@ -36,7 +38,7 @@ for (const via of pushPatterns) {
     for (const status of ['accepted', 'preparing', 'ready']) await moveOrder(node, waiter, orderId, status);
     const types = ['order.accepted', 'order.ready'];
 
-    const events = follow(handConnection(node.url, node.adminToken), { ...quick, via, after: start, types });
+    const events = follow(connectionTo(node.url, node.adminToken), { ...quick, via, after: start, types });
     const seen = await readUntil(events, (list) => list.length >= 2, 10_000, via);
     await events.return?.();
 
@@ -98,7 +100,7 @@ for (const via of pushPatterns) {
     const guest = await node.guest(8, 'Eve');
     const orderId = await placeOrder(node, guest.token);
     const controller = new AbortController();
-    const watching = watchOrder(handConnection(node.url, guest.token), orderId, { via, signal: controller.signal, intervalMs: 50, waitSeconds: 2, retry: quick.retry });
+    const watching = watchOrder(connectionTo(node.url, guest.token), orderId, { via, signal: controller.signal, intervalMs: 50, waitSeconds: 2, retry: quick.retry });
     const seen = await readUntil(watching, (list) => list.length >= 1, 10_000, `watchOrder ${via}`);
     // One move at a time, each awaited, so no two collapse into one read.
     for (const status of ['accepted', 'preparing', 'ready', 'served'] as const) {
@@ -128,7 +130,7 @@ test('every push pattern throws resync_required for a cursor the log no longer k
 
   for (const via of pushPatterns) {
     const reconnects: unknown[] = [];
-    const events = follow(handConnection(short.url, short.adminToken), { ...quick, via, after: '0', onReconnect: (info) => reconnects.push(info.error) });
+    const events = follow(connectionTo(short.url, short.adminToken), { ...quick, via, after: '0', onReconnect: (info) => reconnects.push(info.error) });
     await assert.rejects(
       events.next(),
       (error: unknown) => error instanceof BistroClientError && error.code === 'resync_required' && typeof error.details['head'] === 'string',
@@ -141,7 +143,7 @@ test('every push pattern throws resync_required for a cursor the log no longer k
 test('a bad token throws unauthorized at once through every push pattern, without retrying', { timeout: 20_000 }, async () => {
   for (const via of pushPatterns) {
     const reconnects: unknown[] = [];
-    const events = follow(handConnection(node.url, 'not-a-token'), { ...quick, via, after: '0', onReconnect: (info) => reconnects.push(info.error) });
+    const events = follow(connectionTo(node.url, 'not-a-token'), { ...quick, via, after: '0', onReconnect: (info) => reconnects.push(info.error) });
     await assert.rejects(events.next(), (error: unknown) => error instanceof BistroClientError && error.code === 'unauthorized', `${via}: a bad token is unauthorized`);
     assert.deepEqual(reconnects, [], `${via}: unauthorized is not retried`);
   }

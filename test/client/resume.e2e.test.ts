@@ -13,8 +13,10 @@ import type { CloudEvent } from '../../client/types.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { clientOf, waitFor, type NodeClient } from '../helpers/node.ts';
 import { startServeProcess, type ServeProcess } from '../helpers/serve-process.ts';
-import { handConnection } from './hand-connection.ts';
+import { createClient } from '../../client/node.ts';
 import { logEnd, moveOrder, placeOrder, pushPatterns, readLog, sequencesOf } from './follow-steps.ts';
+
+const connectionTo = (url: string, token?: string) => createClient({ url, token }).connection;
 
 const adminToken = 'resume-test-admin-token';
 const dir = mkdtempSync(join(tmpdir(), 'bistro-resume-'));
@@ -49,7 +51,7 @@ for (const via of pushPatterns) {
   test(`${via}: killed and restarted while a client follows, the iterator yields exactly the log`, { timeout: 60_000 }, async () => {
     const controller = new AbortController();
     const reconnects: unknown[] = [];
-    const events = follow(handConnection(server.url, adminToken), {
+    const events = follow(connectionTo(server.url, adminToken), {
       via,
       after: '0',
       signal: controller.signal,
