@@ -148,3 +148,28 @@ test('a bad token throws unauthorized at once through every push pattern, withou
     assert.deepEqual(reconnects, [], `${via}: unauthorized is not retried`);
   }
 });
+
+test('rate limited (429), a follower waits the Retry-After and goes on, without a gap', { timeout: 20_000 }, async (t) => {
+  const limited = await startTestNode({ BISTRO_RATE_LIMIT: '4', BISTRO_RATE_LIMIT_WINDOW_MS: '1000' });
+  t.after(() => limited.close());
+  const guest = await limited.guest(9, 'Flo');
+  const staff = await limited.staffKey('waiter');
+  const orderId = await placeOrder(limited, guest.token);
+  const reconnects: { delayMs: number; error: unknown }[] = [];
+  // Polling every 10 ms spends a budget of 4 calls a second at once.
+  const events = follow(connectionTo(limited.url, staff), { via: 'poll', after: '0', types: ['order.placed'], intervalMs: 10, retry: { initialDelayMs: 10, maxDelayMs: 50 }, onReconnect: (info) => reconnects.push(info) });
+  const first = await readUntil(events, (list) => list.length >= 1, 10_000, 'poll');
+  assert.equal(first[0]?.subject, `orders/${orderId}`, 'the order placed before following');
+  // Pulled, the follower polls on until the budget is spent.
+  const pending = events.next();
+  await waitFor(() => reconnects.length >= 1, 10_000);
+  const limitedBy = reconnects[0];
+  assert.ok(limitedBy?.error instanceof BistroClientError && limitedBy.error.code === 'rate_limited', `a 429 is retried, not thrown (${String(limitedBy?.error)})`);
+  const retryAfterMs = (limitedBy.error.retryAfterSeconds ?? 0) * 1000;
+  assert.ok(retryAfterMs >= 1000 && limitedBy.delayMs >= retryAfterMs, `the delay (${limitedBy.delayMs} ms) is at least the Retry-After (${retryAfterMs} ms), past retry.maxDelayMs`);
+  // The guest's budget is its own: it places the next order while the follower waits.
+  const later = await placeOrder(limited, guest.token);
+  const next = await pending;
+  assert.equal(next.done ? undefined : next.value.subject, `orders/${later}`, 'after the wait the next order follows, nothing skipped or repeated');
+  await events.return?.();
+});
