@@ -3,7 +3,7 @@
  * server's notifications handed to one listener. The token goes as the `token` query parameter,
  * the one way a browser's WebSocket can carry it.
  */
-import { BistroClientError, fromRpcError } from '../errors.ts';
+import { BistroClientError, fromProblem, fromRpcError } from '../errors.ts';
 import { webSocketBase, type Connection } from '../connection.ts';
 import type { WebSocketLike } from '../types.ts';
 import { closeError, upgradeError } from './socket-errors.ts';
@@ -27,6 +27,22 @@ function textOf(data: unknown): string {
 function socketUrl(connection: Connection): string {
   const query = connection.token === undefined ? '' : `?token=${encodeURIComponent(connection.token)}`;
   return `${webSocketBase(connection.url)}/ws${query}`;
+}
+
+/**
+ * A browser tells nothing of why an upgrade failed, so a refused token would look like a network
+ * failure and be retried for ever. A plain GET with the same token says whether it is refused
+ * (401 even for the menu), which is then thrown at once as it is in Node.js.
+ */
+async function refusalOf(connection: Connection, failure: BistroClientError): Promise<BistroClientError> {
+  if (failure.code !== 'network_error' || connection.token === undefined) return failure;
+  try {
+    const response = await connection.fetch(`${connection.url}/menu`, { headers: { accept: 'application/json', ...connection.authHeaders() } });
+    if (response.status !== 401) return failure;
+    return fromProblem(response.status, await response.json().catch(() => undefined), response.headers);
+  } catch {
+    return failure;
+  }
 }
 
 interface Answer {
@@ -85,7 +101,7 @@ export async function openRpcSocket(connection: Connection, onNotification: Noti
       opened = true;
       resolve();
     });
-    void closed.then(reject);
+    void closed.then(async (error) => reject(signal?.aborted ? error : await refusalOf(connection, error)));
   });
 
   return {

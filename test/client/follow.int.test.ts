@@ -9,6 +9,8 @@ import { BistroClientError } from '../../client/errors.ts';
 import { follow } from '../../client/follow/index.ts';
 import { watchOrder } from '../../client/watch-order.ts';
 import type { CloudEvent, FollowOptions, PushVia } from '../../client/types.ts';
+import { WebSocket as WhatwgWebSocket } from 'undici';
+import { scrape, value } from '../helpers/prometheus.ts';
 import { startTestNode, waitFor, type TestNode } from '../helpers/node.ts';
 import { createClient } from '../../client/node.ts';
 import { logEnd, moveOrder, placeOrder, pushPatterns, readLog, readUntil, sequencesOf } from './follow-steps.ts';
@@ -172,4 +174,38 @@ test('rate limited (429), a follower waits the Retry-After and goes on, without 
   const next = await pending;
   assert.equal(next.done ? undefined : next.value.subject, `orders/${later}`, 'after the wait the next order follows, nothing skipped or repeated');
   await events.return?.();
+});
+
+test('leaving a for-await (return) closes the stream or socket at once: the node counts it gone', { timeout: 20_000 }, async (t) => {
+  const own = await startTestNode();
+  t.after(() => own.close());
+  const open = async (pattern: string) => value(await scrape(own), 'bistro_open_connections', { pattern });
+  for (const [via, pattern] of [['sse', 'sse'], ['ws', 'websocket'], ['graphql-ws', 'graphql-ws']] as const) {
+    const events = follow(connectionTo(own.url, own.adminToken), { via, after: '0' });
+    for await (const event of events) {
+      assert.ok(event.sequence, `${via}: an event from the start of the log`);
+      assert.equal(await open(pattern), 1, `${via}: the node holds one ${pattern} connection while it is followed`);
+      break;
+    }
+    await waitFor(async () => (await open(pattern)) === 0, 2_000).catch(() => assert.fail(`${via}: the ${pattern} connection is still open after break`));
+  }
+});
+
+test("with a browser's WebSocket (undici's WHATWG one, as in Node.js 22), ws and graphql-ws follow, and a refused token still throws unauthorized", { timeout: 20_000 }, async () => {
+  // It says nothing of why an upgrade failed, as a browser's does not: the client must find out itself.
+  const browserLike = (token: string) => createClient({ url: node.url, token, WebSocket: WhatwgWebSocket }).connection;
+  const start = await logEnd(node, node.adminToken);
+  const guest = await node.guest(10, 'Gus');
+  const orderId = await placeOrder(node, guest.token);
+  for (const via of ['ws', 'graphql-ws'] as const) {
+    const events = follow(browserLike(node.adminToken), { ...quick, via, after: start, types: ['order.placed'] });
+    const seen = await readUntil(events, (list) => list.length >= 1, 10_000, via);
+    await events.return?.();
+    assert.equal(seen[0]?.subject, `orders/${orderId}`, `${via}: the order placed, through a WHATWG WebSocket`);
+
+    const reconnects: unknown[] = [];
+    const refused = follow(browserLike('not-a-token'), { ...quick, via, after: '0', onReconnect: (info) => reconnects.push(info.error) });
+    await assert.rejects(refused.next(), (error: unknown) => error instanceof BistroClientError && error.code === 'unauthorized', `${via}: a bad token is unauthorized`);
+    assert.deepEqual(reconnects, [], `${via}: and not retried`);
+  }
 });
