@@ -12,10 +12,16 @@ import { operationTable, type InputOf, type OperationName, type OutputOf } from 
 import { callGraphql } from './request/graphql.ts';
 import { callRest } from './request/rest.ts';
 import { callRpc } from './request/rpc.ts';
-import type { CallOptions, ClientOptions, RequestVia } from './types.ts';
+import type { CallOptions, ClientOptions, CloudEvent, FollowOptions, RequestVia } from './types.ts';
+import { follow } from './follow/index.ts';
+import { watchOrder, type WatchOrderOptions } from './watch-order.ts';
+import { openChat, type Chat, type ChatOptions } from './chat.ts';
+import type { Order } from './generated/catalogue.ts';
 
 export { BistroClientError, type ClientErrorCode, type FieldError } from './errors.ts';
 export { verifyWebhook, WebhookVerificationError, type HeaderBag, type VerifyOptions } from './verify-webhook.ts';
+export type { Chat, ChatOptions } from './chat.ts';
+export type { WatchOrderOptions } from './watch-order.ts';
 export type { ErrorCode, InputOf, OperationName, Operations, OutputOf } from './generated/catalogue.ts';
 export type * from './generated/catalogue.ts';
 export type { CallOptions, ClientOptions, CloudEvent, FollowOptions, PushVia, RequestVia, RetryOptions, WebSocketConstructor, WebSocketLike } from './types.ts';
@@ -38,6 +44,12 @@ export type BistroClient = Namespaces & {
   /** The same client acting as someone else (or anonymous, with undefined). */
   withToken(token: string | undefined): BistroClient;
   readonly connection: Connection;
+  /** Events through a push pattern (`via`, default sse), resumed after a dropped connection with no gap and no repeat. */
+  follow(options?: FollowOptions): AsyncIterableIterator<CloudEvent>;
+  /** The order each time it changes (a newer version). */
+  watchOrder(id: string, options?: WatchOrderOptions): AsyncIterableIterator<Order>;
+  /** Send and receive an order's messages over the WebSocket; resolves once it listens. */
+  chat(orderId: string, options?: ChatOptions): Promise<Chat>;
 };
 
 const transports: Record<RequestVia, (connection: Connection, name: OperationName, input: Record<string, unknown>, signal: AbortSignal | undefined) => Promise<unknown>> = {
@@ -82,5 +94,8 @@ export function createClient(options: ClientOptions): BistroClient {
     call: call as BistroClient['call'],
     withToken: (token) => createClient({ ...options, token }),
     connection,
+    follow: (followOptions) => follow(connection, followOptions),
+    watchOrder: (id, watchOptions) => watchOrder(connection, id, watchOptions),
+    chat: (orderId, chatOptions) => openChat(connection, orderId, chatOptions),
   };
 }

@@ -1046,7 +1046,7 @@ export const operationTable = {
     },
     "graphql": {
       "field": "events",
-      "document": "query($after: String, $types: [String!], $limit: Int) { events(after: $after, types: $types, limit: $limit) { items { id type subject time sequence data } nextCursor } }",
+      "document": "query($after: String, $types: [String!], $limit: Int) { events(after: $after, types: $types, limit: $limit) { items { specversion id source type subject time sequence data } nextCursor } }",
       "arguments": [
         "after",
         "types",

@@ -1,7 +1,8 @@
 /**
  * The client's browser bundle (esbuild, as test/client/browser-bundle.test.ts builds it) running in
  * Chromium: a page of the node's own origin loads it, calls operations through REST, JSON-RPC and
- * GraphQL, gets a typed error, and verifies a delivery the server signed.
+ * GraphQL, gets a typed error, verifies a delivery the server signed, and follows the log through
+ * each push pattern with the browser's own fetch streams and WebSocket.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,7 +61,17 @@ describe('bistro/client in a real browser', { skip }, () => {
           error = { name: typed.name, code: typed.code, status: typed.status, pointers: typed.fields.map(({ pointer }) => pointer) };
         }
         const verified = bistro.verifyWebhook(secret, signed, body);
-        return { placed: placed.map((order: { status: string; items: { adjustments: unknown }[] }) => [order.status, order.items[0]?.adjustments]), error, verified };
+        // Each push pattern through the page's own fetch streams and WebSocket: the three orders' events, in log order.
+        const followed: Record<string, string[]> = {};
+        for (const via of ['poll', 'long-poll', 'sse', 'ws', 'graphql-ws']) {
+          const seen: string[] = [];
+          for await (const event of (guest as unknown as { follow(options: unknown): AsyncIterable<{ type: string; sequence: string }> }).follow({ after: '0', types: ['order.placed'], via })) {
+            seen.push(event.sequence);
+            if (seen.length === 3) break;
+          }
+          followed[via] = seen;
+        }
+        return { followed, placed: placed.map((order: { status: string; items: { adjustments: unknown }[] }) => [order.status, order.items[0]?.adjustments]), error, verified };
       },
       { secret, signed, body, origin: node.url },
     );
@@ -75,6 +86,8 @@ describe('bistro/client in a real browser', { skip }, () => {
     );
     assert.deepEqual(seen.error, { name: 'BistroClientError', code: 'validation_failed', status: 400, pointers: ['/items/0/quantity'] }, 'a typed error in the page');
     assert.deepEqual(seen.verified, JSON.parse(body), 'the page verifies what the server signed');
+    const logged = (await node.request('/events?after=0&types=order.placed', { token: node.adminToken })).body.items.map((event: { sequence: string }) => event.sequence);
+    for (const [via, sequences] of Object.entries(seen.followed)) assert.deepEqual(sequences, logged, `follow via ${via} in the browser yields the three orders' events in log order`);
     assert.deepEqual(outside, [], 'no request left the node');
   });
 });

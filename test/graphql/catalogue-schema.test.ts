@@ -34,8 +34,8 @@ function rootField(operation: AnyOperation) {
   return (typeName === 'Query' ? schema.getQueryType() : schema.getMutationType())?.getFields()[fieldName];
 }
 
-/** DESIGN.md §5 shows a CloudEvent as Event with these fields only. */
-const eventFields = ['id', 'sequence', 'type', 'subject', 'time', 'data'];
+/** DESIGN.md §5 shows a CloudEvent as Event with these fields; specversion and source make it whole for subscribers. */
+const eventFields = ['id', 'sequence', 'type', 'subject', 'time', 'data', 'specversion', 'source'];
 
 function unwrapNull(property: JsonSchema): { inner: JsonSchema; nullable: boolean } {
   const others = property.anyOf?.filter((option) => option.type !== 'null');

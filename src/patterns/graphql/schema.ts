@@ -14,12 +14,16 @@ import { subscriptionFields } from './subscription-fields.ts';
 
 export { createContext, type GraphqlContext } from './graphql-context.ts';
 
-/** DESIGN.md §5: an event is `Event { id, sequence, type, subject, time, data }`, without CloudEvents' envelope constants. */
+/**
+ * DESIGN.md §5: an event is `Event { id, sequence, type, subject, time, data }`; `specversion` and
+ * `source` follow, so a subscriber holds the whole CloudEvent every other pattern sends (only
+ * `datacontenttype`, always application/json, is left out).
+ */
 const views: Record<string, TypeView> = {
   CloudEvent: {
     name: 'Event',
     description: 'A CloudEvent from the log; sequence is the cursor every pattern accepts.',
-    fields: ['id', 'sequence', 'type', 'subject', 'time', 'data'],
+    fields: ['id', 'sequence', 'type', 'subject', 'time', 'data', 'specversion', 'source'],
   },
 };
 
