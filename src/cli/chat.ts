@@ -6,13 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { BistroClientError, type BistroClient, type Message } from '../../client/node.ts';
+import { BistroClientError, type BistroClient, type Chat, type Message } from '../../client/node.ts';
 import { onInterrupt } from './interrupt.ts';
 import { withConnectionOptions, type ConnectionOptions } from './options.ts';
 import { clock, type Output } from './output.ts';
 import { runCommand } from './run-command.ts';
-
-type Chat = Awaited<ReturnType<BistroClient['chat']>>;
 
 function messageLine(message: Message, out: Output): string {
   const from = message.from === 'guest' ? out.colors.cyan(message.from) : out.colors.magenta(message.from);
