@@ -34,14 +34,23 @@ describe('bistro follow', () => {
     assert.match(lines.at(-1) ?? '', new RegExp(`^#\\d+  \\d\\d:\\d\\d:\\d\\d  order\\.ready  orders/${orderId}  ready · 1 × Fish and chips \\(salt 0, fish 2\\) · \\d+\\.\\d\\d · table 1$`), 'sequence, time, type, subject and a summary');
   });
 
+  /** The log's last sequence now: a follow started after it sees what happens next, whether it connects before or after. */
+  async function logHead(): Promise<string> {
+    let cursor = '0';
+    for (let page = 0; page < 100; page++) {
+      const answer = await node.request(`/events?after=${cursor}&limit=500`, { token: node.adminToken });
+      if (answer.body.items.length === 0) return cursor;
+      cursor = answer.body.nextCursor;
+    }
+    throw new Error('the log did not end within 100 pages');
+  }
+
   for (const via of ['sse', 'ws', 'long-poll', 'poll', 'graphql-ws']) {
-    it(`follow --via ${via} --json: one CloudEvent per line, live, until the order is ready`, { timeout }, async () => {
-      const { token } = await order();
-      // Started before the order it waits for, so the events arrive live, not from the backlog.
-      const cli = startCli(['follow', '--via', via, '--json', '--until-status', 'ready', '--types', 'order.placed,order.ready'], { env: { ...env, BISTRO_TOKEN: token } });
+    it(`follow --via ${via} --json: one CloudEvent per line, until the next order is ready`, { timeout }, async () => {
+      const { token } = await node.guest();
+      const head = await logHead();
+      const cli = startCli(['follow', '--via', via, '--after', head, '--json', '--until-status', 'ready', '--types', 'order.placed,order.ready'], { env: { ...env, BISTRO_TOKEN: token } });
       try {
-        // The stream is open once the CLI is past its start; the guest's next order is the one to see.
-        await new Promise((resolve) => setTimeout(resolve, 1500));
         const placed = await node.request('/orders', { token, json: { items: [{ menuItemId: 'fish-and-chips', quantity: 1 }] } });
         assert.equal(placed.status, 201, `the next order is placed: ${placed.text}`);
         const result = await cli.exited();
@@ -65,10 +74,16 @@ describe('bistro follow', () => {
     assert.equal(counted.code, 0, `exit 0; stderr: ${counted.stderr}`);
     assert.deepEqual(jsonLines(counted).map((event) => event.type), ['order.placed', 'order.accepted'], 'the first two events of the order');
 
-    const cli = startCli(['follow', '--via', 'ws'], { env: { ...env, BISTRO_TOKEN: token } });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const result = await cli.stop('SIGINT');
-    assert.equal(result.code, 0, `Ctrl-C exits 0; stderr: ${result.stderr}`);
+    const cli = startCli(['follow', '--via', 'ws', '--json', '--after', await logHead()], { env: { ...env, BISTRO_TOKEN: token } });
+    try {
+      // An event printed means the stream is open and Ctrl-C is the command's to handle.
+      await node.request('/orders', { token, json: { items: [{ menuItemId: 'lemonade', quantity: 1 }] } });
+      await cli.waitForLine((line) => line.includes('"order.placed"'));
+      const result = await cli.stop('SIGINT');
+      assert.equal(result.code, 0, `Ctrl-C exits 0; stderr: ${result.stderr}`);
+    } finally {
+      await cli.stop('SIGKILL');
+    }
   });
 
   it("follow of an unknown order exits 1 with not_found instead of waiting forever", { timeout }, async () => {
