@@ -1,4 +1,7 @@
-/** Ctrl-C for streaming commands: the first SIGINT/SIGTERM asks the command to finish cleanly, a second one ends it at once. */
+/**
+ * Ctrl-C for streaming commands: the first SIGINT (or SIGTERM, or SIGHUP when the terminal closes)
+ * asks the command to finish cleanly, e.g. delete its webhook endpoint; a second one ends it at once.
+ */
 
 export interface Interrupt {
   readonly signal: AbortSignal;
@@ -8,6 +11,7 @@ export interface Interrupt {
 
 /** Exit status of a process ended by a second Ctrl-C: 128 + SIGINT, as shells report it. */
 const forcedExitCode = 130;
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export function onInterrupt(): Interrupt {
   const controller = new AbortController();
@@ -15,13 +19,11 @@ export function onInterrupt(): Interrupt {
     if (controller.signal.aborted) process.exit(forcedExitCode);
     controller.abort();
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const signal of signals) process.on(signal, handler);
   return {
     signal: controller.signal,
     dispose() {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      for (const signal of signals) process.off(signal, handler);
     },
   };
 }

@@ -107,7 +107,7 @@ export function webhooksCommand(program: Command): Command {
         resolveSecret(endpoint.secret);
         out.result({ kind: 'listening', url, endpoint }, () =>
           [
-            `Ready: endpoint ${out.colors.bold(endpoint.id)} rings ${url} for ${endpoint.types.join(', ')}`,
+            `Ready: endpoint ${out.colors.bold(endpoint.id)} rings ${url} for ${options.types === undefined ? 'every event type' : endpoint.types.join(', ')}`,
             `Signing secret (shown once): ${endpoint.secret}`,
             'Waiting for deliveries; Ctrl-C deletes the endpoint and stops.',
           ].join('\n'),
