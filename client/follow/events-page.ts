@@ -1,7 +1,7 @@
 /**
  * `GET /events?after=&types=&limit=`: the page short and long polling read, and how the HTTP
- * patterns find "now" (the server reads from the start of the log when `after` is absent, while
- * `/ws` and GraphQL subscriptions start at its end; the client makes all five start at the end).
+ * patterns find "now" (`after=now`: the server reads from the start of the log when `after` is
+ * absent, while `/ws` and GraphQL subscriptions start at its end; the client makes all five start at the end).
  */
 import { fromProblem } from '../errors.ts';
 import type { Connection } from '../connection.ts';
@@ -21,9 +21,6 @@ export interface PageRequest {
   waitSeconds?: number | undefined;
   signal: AbortSignal;
 }
-
-/** The largest page `events.list` gives. */
-export const maxPageSize = 500;
 
 export function eventsQuery(after: string | undefined, types: readonly string[] | undefined, extra: Record<string, string> = {}): string {
   const query = new URLSearchParams(extra);
@@ -50,24 +47,7 @@ export async function readEventsPage(connection: Connection, request: PageReques
   return body as EventsPage;
 }
 
-/**
- * The last event the caller may see of these types, or where the log is cut when it is cut:
- * following after it is following from now. Reads the log page by page (no operation answers
- * the head alone), so it is as cheap as the caller's share of the log is short.
- */
+/** Where the log ends now (`after=now`, one request): following after it is following from now. */
 export async function currentEnd(connection: Connection, types: readonly string[] | undefined, signal: AbortSignal): Promise<string> {
-  let cursor = '0';
-  for (;;) {
-    let page: EventsPage;
-    try {
-      page = await readEventsPage(connection, { after: cursor, types, limit: maxPageSize, signal });
-    } catch (error) {
-      // Only the start of the log is gone: its answer says where the log ends now.
-      const head = asClientError(error).details['head'];
-      if (asClientError(error).code === 'resync_required' && cursor === '0' && typeof head === 'string') return head;
-      throw error;
-    }
-    cursor = page.nextCursor;
-    if (page.items.length < maxPageSize) return cursor;
-  }
+  return (await readEventsPage(connection, { after: 'now', types, limit: 1, signal })).nextCursor;
 }

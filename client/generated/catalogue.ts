@@ -311,7 +311,7 @@ output: Message
 export interface EventsListOperation {
 input: {
 /**
- * Cursor: the sequence of the last event seen; "0" for the start.
+ * Cursor: the sequence of the last event seen; "0" for the start; "now" for an empty page whose nextCursor is the log's current end, to follow from now.
  */
 after?: string
 /**

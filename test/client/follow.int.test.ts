@@ -81,6 +81,28 @@ for (const via of pushPatterns) {
     assert.equal(ended.done, true, `${via}: aborting ends the iterator (done), it does not throw`);
   });
 
+  test(`${via}: following from now costs at most one request to find the end, however long the log`, { timeout: 20_000 }, async () => {
+    const asked: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      asked.push(String(input instanceof Request ? input.url : input));
+      return fetch(input, init);
+    };
+    const client = createClient({ url: node.url, token: node.adminToken, fetch: counting });
+    const events = client.follow({ ...quick, via, types: ['order.cancelled'] });
+    const first = events.next();
+    const guest = await node.guest(5, 'Cy');
+    const cancelled = await waitFor(async () => {
+      const fresh = await placeOrder(node, guest.token);
+      await node.request(`/orders/${fresh}`, { method: 'DELETE', token: guest.token });
+      return Promise.race([first, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100))]);
+    }, 10_000, 1);
+    await events.return?.();
+    assert.ok(!cancelled.done, `${via}: the cancellation arrived`);
+    const scans = asked.filter((url) => /\/events\?/.test(url) && /after=0\b/.test(url));
+    assert.deepEqual(scans, [], `${via}: the log is never read from its start to find its end`);
+    assert.ok(asked.filter((url) => /after=now/.test(url)).length <= 1, `${via}: one after=now request at most (${asked.join(', ')})`);
+  });
+
   test(`${via}: a guest follows only their own order's events`, { timeout: 20_000 }, async () => {
     const ada = await node.guest(3, 'Ada');
     const bo = await node.guest(4, 'Bo');

@@ -78,6 +78,8 @@ async function readWhenChanged(core: Core, operation: AnyOperation, input: Recor
  * retained log is refused: the wait ends with it); only an empty page waits on the feed.
  */
 async function readWhenNew(core: Core, operation: AnyOperation, input: Record<string, unknown>, principal: Principal, options: WaitOptions, call: InvokeOptions): Promise<InvokeResult> {
+  // "now" asks where the log ends, which is known at once: there is nothing to wait for.
+  if (input['after'] === 'now') return core.invoke(operation.name, input, principal, call);
   // Types as asked: input the operation refuses never waits, so the filter need not be checked first.
   const types = Array.isArray(input['types']) ? (input['types'] as EventType[]) : undefined;
   const page = await core.feed.waitAfter(
