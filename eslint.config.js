@@ -20,6 +20,8 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  // The bin is plain JavaScript outside the TypeScript project: linted without type information.
+  { files: ['bin/**'], ...tseslint.configs.disableTypeChecked, languageOptions: { parserOptions: { projectService: false } } },
   {
     files: ['test/**', 'bench/**'],
     rules: {
