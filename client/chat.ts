@@ -7,11 +7,11 @@
 import { BistroClientError } from './errors.ts';
 import type { Connection } from './connection.ts';
 import type { Message } from './generated/catalogue.ts';
-import type { CloudEvent, FollowOptions } from './types.ts';
+import type { FollowOptions } from './types.ts';
 import { createEventQueue } from './follow/event-queue.ts';
 import { asClientError, backoffDelayMs, resume, sleep, type SessionContext } from './follow/resume.ts';
-import { openRpcSocket, type RpcSocket } from './follow/rpc-socket.ts';
-import { maxQueuedEvents } from './follow/ws.ts';
+import type { RpcSocket } from './follow/rpc-socket.ts';
+import { maxQueuedEvents, wsEvents } from './follow/ws.ts';
 
 export interface ChatOptions extends Pick<FollowOptions, 'retry' | 'onReconnect' | 'signal'> {
   /** The cursor to read messages after: `"0"` replays the conversation from the log. @default now */
@@ -76,37 +76,21 @@ export function openChat(connection: Connection, orderId: string, options: ChatO
   );
   if (options.signal?.aborted) stop();
 
-  async function* session(context: SessionContext): AsyncGenerator<CloudEvent, void, undefined> {
-    let close = () => undefined as void;
-    const queue = createEventQueue<CloudEvent>(maxQueuedEvents, () => close());
-    const socket = await openRpcSocket(connection, (method, params) => {
-      if (method === 'event') queue.push(params as CloudEvent);
-    }, context.signal);
-    close = () => socket.close();
-    const end = () => queue.end();
-    context.signal.addEventListener('abort', end, { once: true });
-    void socket.closed.then((error) => queue.fail(error));
-    try {
+  const session = (context: SessionContext) =>
+    wsEvents(connection, context, {
       // Who may not read the order learns it here (not_found), not at the first send.
-      await socket.call('orders.get', { id: orderId });
-      const params: Record<string, unknown> = { types: ['order.message.posted'] };
-      if (context.after !== undefined) params['after'] = context.after;
-      const answer = (await socket.call('events.subscribe', params)) as { cursor?: string };
-      context.connected(answer.cursor);
-      setSocket(socket);
-      yield* queue.drain();
-    } finally {
-      context.signal.removeEventListener('abort', end);
-      if (current === socket) setSocket(undefined);
-      socket.close();
-    }
-  }
+      beforeSubscribe: async (socket) => void (await socket.call('orders.get', { id: orderId })),
+      subscribed: setSocket,
+      closed: (socket) => {
+        if (current === socket) setSocket(undefined);
+      },
+    });
 
   const received = createEventQueue<Message>(maxQueuedEvents, stop);
   // Runs whether or not anyone reads, so sends have a socket; messages wait in `received`.
   void (async () => {
     try {
-      for await (const event of resume(session, { after: options.after, types: undefined, signal, retry: options.retry, onReconnect: options.onReconnect })) {
+      for await (const event of resume(session, { after: options.after, types: ['order.message.posted'], signal, retry: options.retry, onReconnect: options.onReconnect })) {
         if (event.subject === subject) received.push(event.data as Message);
       }
       received.end();
