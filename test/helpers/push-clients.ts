@@ -102,10 +102,11 @@ export async function openRpcSocket(node: Pick<TestNode, 'url'>, token?: string)
   };
 }
 
-/** Events from `GET /events/stream` with the `eventsource` package, starting after `lastEventId` (sent as `Last-Event-ID`). */
-export async function sseEvents(node: Pick<TestNode, 'url'>, token: string | undefined, lastEventId: string, done: (events: PushedEvent[]) => boolean, timeoutMs = 10_000): Promise<PushedEvent[]> {
+/** Events from `GET /events/stream` with the `eventsource` package, starting after `lastEventId` (sent as `Last-Event-ID`); `query` adds parameters (`after=now`). */
+export async function sseEvents(node: Pick<TestNode, 'url'>, token: string | undefined, lastEventId: string, done: (events: PushedEvent[]) => boolean, timeoutMs = 10_000, query = ''): Promise<PushedEvent[]> {
   const collect = collector(done, timeoutMs, 'SSE');
-  const source = new EventSource(`${node.url}/events/stream${token ? `?token=${encodeURIComponent(token)}` : ''}`, {
+  const parameters = [...(token ? [`token=${encodeURIComponent(token)}`] : []), ...(query ? [query] : [])];
+  const source = new EventSource(`${node.url}/events/stream${parameters.length > 0 ? `?${parameters.join('&')}` : ''}`, {
     fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, 'last-event-id': lastEventId } }),
   });
   source.onmessage = (message) => collect.push(JSON.parse(message.data) as PushedEvent);

@@ -1,11 +1,13 @@
 /**
  * `after=now`: one cheap request says where the log ends, so a client can follow "from now"
  * without reading the log to its end. The same through REST, JSON-RPC and GraphQL; a long poll
- * asking for it answers at once, since there is nothing to wait for.
+ * asking for it answers at once, since there is nothing to wait for; SSE, `/ws` and GraphQL
+ * subscriptions take it too, as "no backlog".
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestNode, type TestNode } from '../helpers/node.ts';
+import { graphqlEvents, openRpcSocket, sseEvents } from '../helpers/push-clients.ts';
 import { placeOrder } from '../rest/steps.ts';
 
 let node: TestNode;
@@ -50,4 +52,33 @@ test('a cursor that is neither a number nor "now" is still refused with a pointe
   const refused = await node.request('/events?after=later');
   assert.equal(refused.status, 400, 'a 400');
   assert.deepEqual(refused.body.errors.map((error: { pointer: string }) => error.pointer), ['/after'], 'at /after');
+});
+
+test('SSE, /ws and GraphQL subscriptions take after=now as from now: the next event, no backlog', { timeout: 30_000 }, async () => {
+  const guest = await node.guest();
+  await placeOrder(node, guest.token);
+  const end = await lastSequence();
+  const socket = await openRpcSocket(node, guest.token);
+  try {
+    const subscribed = (await socket.call('events.subscribe', { after: 'now' })) as { cursor: string };
+    assert.equal(subscribed.cursor, end, '/ws starts at the end');
+    const overSse = sseEvents(node, guest.token, '', (events) => events.length >= 1, 15_000, 'after=now');
+    const overGraphql = graphqlEvents(node, guest.token, 'subscription { events(after: "now") { sequence type } }', {}, (events) => events.length >= 1, 15_000);
+    // When each stream is open is its own business: orders go on being placed until all three heard one.
+    let settled = false;
+    const all = Promise.all([overSse, overGraphql]).finally(() => (settled = true));
+    for (let round = 0; !settled && round < 50; round++) {
+      await placeOrder(node, guest.token);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const [sse, graphql] = await all;
+    const heard = await socket.until('event', (events) => events.length >= 1);
+    for (const [name, first] of [['/ws', heard[0]], ['SSE', sse[0]], ['GraphQL', graphql[0]]] as const) {
+      const event = first as { sequence: string; type: string };
+      assert.ok(Number(event.sequence) > Number(end), `${name}: the first event is after the end (${event.sequence} > ${end}), not backlog`);
+      assert.equal(event.type, 'order.placed', `${name}: the order placed after subscribing`);
+    }
+  } finally {
+    socket.close();
+  }
 });

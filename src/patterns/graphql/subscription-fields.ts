@@ -138,12 +138,13 @@ export function subscriptionFields(types: CatalogueTypes): GraphQLFieldConfigMap
       type: new GraphQLNonNull(event),
       description: 'Events after the cursor (from now when absent), then each new one: the backlog and the live tail with no gap and no repeat.',
       args: {
-        after: { type: GraphQLString, description: 'Cursor: the sequence of the last event seen; "0" for the start; absent for from now.' },
+        after: { type: GraphQLString, description: 'Cursor: the sequence of the last event seen; "0" for the start; absent or "now" for from now.' },
         types: { type: new GraphQLList(new GraphQLNonNull(GraphQLString)), description: 'Only these event types.' },
       },
       subscribe: async (_root, { after, types: only }: GraphqlArgs, context) => {
         const live = liveOf(context);
-        const cursor = typeof after === 'string' ? after : formatCursor(live.feed.head());
+        // Absent or "now" (as GET /events takes it): from the log's current end.
+        const cursor = typeof after === 'string' && after !== 'now' ? after : formatCursor(live.feed.head());
         const eventTypes = Array.isArray(only) ? (only as EventType[]) : undefined;
         // Checked as the events query checks them: a bad cursor or type, or a pruned cursor, refuses the subscription.
         await context.call('events.list', { after: cursor, ...(eventTypes ? { types: eventTypes } : {}), limit: 1 });

@@ -45,7 +45,7 @@ interface StreamRequest {
 }
 
 /** The cursor and types, checked by the same schema as GET /events, so both refuse the same input. */
-function streamRequest(validate: (input: unknown) => void, request: FastifyRequest): StreamRequest {
+function streamRequest(validate: (input: unknown) => void, request: FastifyRequest, head: () => number): StreamRequest {
   const query = request.query as Record<string, unknown>;
   for (const name of Object.keys(query)) {
     if (!parameters.includes(name)) throw invalid(`/${name}`, `is not a parameter of the stream (${parameters.join(', ')})`);
@@ -57,7 +57,9 @@ function streamRequest(validate: (input: unknown) => void, request: FastifyReque
   if (after !== undefined) input['after'] = after;
   if (query['types'] !== undefined) input['types'] = [query['types']].flat().flatMap((value) => (typeof value === 'string' ? value.split(',') : [])).filter((value) => value !== '');
   validate(input);
-  return { after: parseCursor(input['after'] as string | undefined, resuming ? '/Last-Event-ID' : '/after'), types: input['types'] as EventType[] | undefined };
+  // "now", as GET /events takes it: from the log's current end, with no backlog.
+  const cursor = input['after'] === 'now' ? head() : parseCursor(input['after'] as string | undefined, resuming ? '/Last-Event-ID' : '/after');
+  return { after: cursor, types: input['types'] as EventType[] | undefined };
 }
 
 /** A problem answer before the stream starts; `instance` is the path alone, so a token in the URL is not echoed. */
@@ -95,7 +97,7 @@ export function registerSse(app: FastifyInstance, core: Core, { sseHeartbeatMs, 
     let wanted: StreamRequest;
     try {
       principal = await authenticateStream(core, request);
-      wanted = streamRequest(validate, request);
+      wanted = streamRequest(validate, request, () => core.feed.head());
     } catch (error) {
       return refuse(reply, error);
     }

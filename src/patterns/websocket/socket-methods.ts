@@ -24,7 +24,8 @@ function checkSubscribe(core: Pick<Core, 'catalogue'>, params: Record<string, un
   const list = core.catalogue.get('events.list');
   list?.validate({ ...params, limit: 1 });
   const { after, types } = params as { after?: string; types?: EventType[] };
-  return { after: after === undefined ? undefined : parseCursor(after, '/after'), types };
+  // "now", as GET /events takes it, is the same as no cursor: from the log's current end.
+  return { after: after === undefined || after === 'now' ? undefined : parseCursor(after, '/after'), types };
 }
 
 const cursorSchema = { type: 'string', pattern: '^\\d{1,15}$', description: 'A cursor: the sequence of the last event seen; "0" for the start.' };
@@ -52,7 +53,7 @@ export function createSocketMethods(core: Pick<Core, 'catalogue' | 'feed'>, subs
       description: 'Only on /ws. The backlog after the cursor comes first, then live events, with no gap and no repeat. A cursor the log no longer keeps answers resync_required with data.head.',
       paramStructure: 'by-name',
       params: [
-        { name: 'after', required: false, schema: { ...cursorSchema, description: 'Absent: from now (no backlog).' } },
+        { name: 'after', required: false, schema: { type: 'string', pattern: '^(\\d{1,15}|now)$', description: 'A cursor: the sequence of the last event seen; "0" for the start; absent or "now": from now (no backlog).' } },
         { name: 'types', required: false, schema: JSON.parse(JSON.stringify(typesSchema)) as JsonObject },
       ],
       result: answerSchema,
