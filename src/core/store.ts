@@ -223,7 +223,11 @@ export interface TransactionOptions {
 }
 
 export interface Store extends StoreSession {
-  /** Runs `work` in one transaction; everything it wrote commits together or not at all. */
+  /**
+   * Runs `work` in one transaction; everything it wrote commits together or not at all. A backend
+   * may run `work` again when the database ended it for a conflict (PostgreSQL, a deadlock), so
+   * `work` keeps what it builds inside itself, never in variables around the call.
+   */
   transaction<T>(work: (session: StoreSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;

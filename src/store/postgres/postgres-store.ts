@@ -29,6 +29,19 @@ function databaseAway(error: unknown): boolean {
 
 const awayError = () => new BistroError('unavailable', 'The database does not answer; try again shortly.');
 
+/**
+ * A transaction PostgreSQL ended to break a deadlock (40P01) or a serialization conflict (40001):
+ * nothing of it was written, and running it again is the documented answer. Lock order is kept
+ * where it is known (webhook-repositories.ts); this catches the orders nobody has found yet.
+ */
+function conflict(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === '40P01' || code === '40001';
+}
+
+/** Tries of one transaction that keeps meeting conflicts before it is answered `unavailable`. */
+const conflictTries = 3;
+
 function away(error: unknown): unknown {
   return databaseAway(error) ? awayError() : error;
 }
@@ -165,12 +178,22 @@ export async function createPostgresStore({ url, schema, connections = 10, timeo
   const root = createSession(db, options);
   return {
     ...root,
-    transaction: (work, { relaxed = false } = {}) =>
-      db.transaction().execute(async (trx) => {
-        // The commit returns before its WAL record is flushed: lost on a crash, never torn or reordered.
-        if (relaxed) await sql`set local synchronous_commit = off`.execute(trx);
-        return work(createSession(trx, options));
-      }),
+    async transaction(work, { relaxed = false } = {}) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute(async (trx) => {
+            // The commit returns before its WAL record is flushed: lost on a crash, never torn or reordered.
+            if (relaxed) await sql`set local synchronous_commit = off`.execute(trx);
+            return work(createSession(trx, options));
+          });
+        } catch (error) {
+          if (!conflict(error)) throw error;
+          if (attempt >= conflictTries) throw new BistroError('unavailable', 'The database kept meeting conflicting writes; try again shortly.');
+          // A short random pause, so the two sides of a deadlock do not meet again at once.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+        }
+      }
+    },
     async ping() {
       await sql`select 1`.execute(db);
     },
