@@ -3,7 +3,6 @@
  * stdin is sent as a message; every message posted to the order, from either side, is printed
  * as it arrives. Ends on end of input (once what was typed is sent) or Ctrl-C.
  */
-import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { BistroClientError, type BistroClient, type Chat, type Message } from '../../client/node.ts';
@@ -69,7 +68,8 @@ async function converse(conversation: Chat, signal: AbortSignal, print: (message
       const text = line.trim();
       if (text === '') continue;
       try {
-        print(await conversation.send(text, { clientMessageId: randomUUID() }));
+        // The chat gives each send its own client message id, so a send retried after a drop posts once.
+        print(await conversation.send(text));
       } catch (error) {
         if (!(error instanceof BistroClientError) || error.code !== 'validation_failed') throw error;
         out.error(error);

@@ -6,6 +6,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { OrderStatus } from '../../client/node.ts';
 import type { CloudEvent, PushVia } from '../../client/types.ts';
+import { orderStatuses } from '../domain/order.ts';
 import { eventLine } from './event-text.ts';
 import { onInterrupt } from './interrupt.ts';
 import { commaList, wholeNumber, withConnectionOptions, type ConnectionOptions } from './options.ts';
@@ -13,7 +14,6 @@ import { isOrder } from './order-text.ts';
 import { runCommand } from './run-command.ts';
 
 export const pushVias: readonly PushVia[] = ['sse', 'ws', 'long-poll', 'poll', 'graphql-ws'];
-const orderStatuses: readonly OrderStatus[] = ['placed', 'accepted', 'preparing', 'ready', 'served', 'cancelled'];
 
 interface FollowCommandOptions extends ConnectionOptions {
   via: PushVia;

@@ -8,19 +8,13 @@ import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { verifyWebhook, type BistroClient, type WebhookEventType } from '../../client/node.ts';
 import { BistroClientError } from '../../client/errors.ts';
+import { webhookEventTypes } from '../domain/webhook.ts';
 import type { CloudEvent } from '../../client/types.ts';
 import { eventLine } from './event-text.ts';
 import { onInterrupt } from './interrupt.ts';
 import { commaList, wholeNumber, withConnectionOptions, type ConnectionOptions } from './options.ts';
 import { clock, type Output } from './output.ts';
 import { runCommand } from './run-command.ts';
-
-/** Every type an endpoint may ring for: what `--types` defaults to. */
-export const allWebhookTypes: readonly WebhookEventType[] = [
-  'menu.item.created', 'menu.item.updated', 'menu.item.deleted',
-  'order.placed', 'order.updated', 'order.accepted', 'order.preparing', 'order.ready', 'order.served', 'order.cancelled',
-  'order.message.posted', 'webhook.endpoint.disabled',
-];
 
 /** Bistro's deliveries are one CloudEvent each, far below this; more is not a Bistro delivery. */
 const maxBodyBytes = 1_048_576;
@@ -100,7 +94,8 @@ export function webhooksCommand(program: Command): Command {
       const url = `http://127.0.0.1:${port}/`;
       const interrupt = onInterrupt();
       try {
-        const types = (options.types ?? allWebhookTypes) as WebhookEventType[];
+        // Every type an endpoint may ring for, unless told: the domain's own list.
+        const types = (options.types ?? webhookEventTypes) as WebhookEventType[];
         const endpoint = await out.waitFor('Registering the endpoint…', client.webhooks.create({ url, types, description: 'bistro webhooks listen' })).catch((error: unknown) => {
           throw explainRefusedUrl(error);
         });
