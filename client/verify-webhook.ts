@@ -39,7 +39,8 @@ function header(headers: HeaderBag, name: string): string | undefined {
   return undefined;
 }
 
-function secretKey(secret: string): Uint8Array {
+/** The key bytes of a `whsec_…` secret; the server's signer reads secrets with it too. */
+export function secretKey(secret: string): Uint8Array {
   const text = secret.startsWith(secretPrefix) ? secret.slice(secretPrefix.length) : secret;
   let binary = '';
   try {
@@ -48,7 +49,9 @@ function secretKey(secret: string): Uint8Array {
     // left empty: refused below
   }
   if (binary.length === 0) throw new TypeError('a webhook secret is whsec_ followed by base64');
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  const key = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) key[index] = binary.charCodeAt(index);
+  return key;
 }
 
 function base64(bytes: Uint8Array): string {

@@ -1,23 +1,16 @@
 /**
  * Standard Webhooks signatures: signing what Bistro sends (node:crypto, the sender's hot path) and,
  * as `bistro/webhooks`, verifying it on the receiver's side with the client's verifier, which runs
- * in browsers too. test/patterns/webhook-signature.test.ts checks the two agree.
+ * in browsers too. Both read a secret with the same `secretKey`; test/patterns/webhook-signature.test.ts
+ * checks the two agree.
  * https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
  */
 import { createHmac } from 'node:crypto';
+import { secretKey } from '../../../client/verify-webhook.ts';
 
 export { verifyWebhook, WebhookVerificationError, type VerifyOptions } from '../../../client/verify-webhook.ts';
 
-const secretPrefix = 'whsec_';
-
-function secretKey(secret: string): Buffer {
-  const key = Buffer.from(secret.startsWith(secretPrefix) ? secret.slice(secretPrefix.length) : secret, 'base64');
-  // Buffer.from ignores what is not base64, so an empty key means the secret was not a secret at all.
-  if (key.length === 0) throw new TypeError('a webhook secret is whsec_ followed by base64');
-  return key;
-}
-
-function hmac(key: Buffer, id: string, timestampSeconds: number, body: string): Buffer {
+function hmac(key: Uint8Array, id: string, timestampSeconds: number, body: string): Buffer {
   return createHmac('sha256', key).update(`${id}.${timestampSeconds}.${body}`).digest();
 }
 
