@@ -77,12 +77,13 @@ export function createOutput({ json }: { json: boolean }, streams: Streams = pro
   const colors = colorsFor(streams.stdout);
   const errorColors = colorsFor(streams.stderr);
   const spinnerShown = !json && streams.stderr.isTTY === true;
-  const writeLine = (text: string) => streams.stdout.write(`${text}\n`);
+  // A result and a stream item are written alike; the two names say which a command means.
+  const print = (value: unknown, human: () => string) => streams.stdout.write(`${json ? JSON.stringify(value) : human()}\n`);
   return {
     json,
     colors,
-    result: (value, human) => writeLine(json ? JSON.stringify(value) : human()),
-    item: (value, human) => writeLine(json ? JSON.stringify(value) : human()),
+    result: print,
+    item: print,
     note(text) {
       if (!json) streams.stderr.write(`${errorColors.dim(text)}\n`);
     },
