@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createClient, type RequestVia } from '../client/node.ts';
 import { operationTable } from '../client/generated/catalogue.ts';
+import { median } from './harness.ts';
 import { detectPinning, loadCpu, repoRoot, serverCpu, spawnNode, stopProcess, waitForLine } from './processes.ts';
 
 interface Sample {
@@ -21,12 +22,6 @@ interface Variant {
   via: RequestVia;
   side: 'client' | 'bare';
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
 
 /** Runs in the child on the load CPU: every variant for `seconds`, `rounds` times, answers JSON on stdout. */
 async function measure(url: string, seconds: number, rounds: number): Promise<void> {
@@ -71,8 +66,8 @@ async function measure(url: string, seconds: number, rounds: number): Promise<vo
   for (const variant of variants) await run(variant, 1); // warm-up: JIT, keep-alive sockets
   const samples = new Map<string, Sample[]>(variants.map(({ via, side }) => [`${via}.${side}`, []]));
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? variants : [...variants].reverse();
-    for (const variant of order) samples.get(`${variant.via}.${variant.side}`)?.push(await run(variant, seconds));
+    const turn = round % 2 === 0 ? variants : [...variants].reverse();
+    for (const variant of turn) samples.get(`${variant.via}.${variant.side}`)?.push(await run(variant, seconds));
   }
   process.stdout.write(`${JSON.stringify(Object.fromEntries(samples))}\n`);
 }
