@@ -28,7 +28,7 @@ import type { AnyOperation } from '../src/core/operation.ts';
 import { errorCatalogue } from '../src/domain/errors.ts';
 import { operations } from '../src/operations/index.ts';
 import { createGraphqlSchema } from '../src/patterns/graphql/schema.ts';
-import type { JsonSchema } from '../src/patterns/graphql/catalogue-types.ts';
+import { withoutNull, type JsonSchema } from '../src/patterns/graphql/catalogue-types.ts';
 import type { Shape } from '../client/request/graphql-shapes.ts';
 
 
@@ -70,17 +70,13 @@ function inputShape(type: GraphQLInputType, enums: Map<string, GraphQLEnumType>)
   return undefined;
 }
 
-function withoutNull(schema: JsonSchema): JsonSchema {
-  const branches = schema.anyOf?.filter((branch) => branch.type !== 'null');
-  return branches?.length === 1 && branches[0] ? branches[0] : schema;
-}
-
 /**
  * The selection of an output and its shape, walking the catalogue's schema beside GraphQL's type:
  * only fields the catalogue answers are selected, so every pattern answers the same object.
  */
 function outputSelection(schema: JsonSchema, type: GraphQLOutputType, enums: Map<string, GraphQLEnumType>): { selection: string; shape?: Shape } {
-  const json = withoutNull(schema);
+  // The same reading of `anyOf: [X, null]` the server's GraphQL types make.
+  const json = withoutNull(schema).schema;
   const inner = getNullableType(type);
   if (isListType(inner)) {
     const entry = json['x-entry'];
