@@ -26,7 +26,7 @@ export type { Catalogue, CatalogueEntry } from './catalogue.ts';
 export { changesSince } from './change-tag.ts';
 export { eventJson, perEvent } from './event-json.ts';
 export type { Feed, FeedFilter, FeedListener, FeedPage, Following, FollowHandlers, Parked, WaitEnd, WaitOptions } from './feed.ts';
-export { formatCursor, parseCursor } from './cursor.ts';
+export { formatCursor, nowCursor, parseCursor, startCursor } from './cursor.ts';
 export type { CommitListener, Invoke, InvokeOptions, InvokeResult } from './invoke.ts';
 export { mustSend, plainSchema, type JsonObject } from './json-schema.ts';
 export { tokenOfParameter } from './auth.ts';

@@ -1,7 +1,7 @@
 /** Reading the event log: the same cursor every pattern uses, filtered by the one visibility rule. */
 import { Type } from '@sinclair/typebox';
 import { allRoles, defineOperation } from '../core/operation.ts';
-import { formatCursor, parseCursor } from '../core/cursor.ts';
+import { formatCursor, nowCursor, parseCursor } from '../core/cursor.ts';
 import { readEvents } from '../core/feed.ts';
 import { CloudEvent, EventType, Strict } from './schemas.ts';
 
@@ -23,7 +23,7 @@ export const listEvents = defineOperation({
   graphql: { field: 'events' },
   async handler({ store, principal }, { after, types, limit }) {
     // One cheap request to start following from now, rather than reading the log to its end.
-    if (after === 'now') return { items: [], nextCursor: formatCursor(await store.events.lastSequence()) };
+    if (after === nowCursor) return { items: [], nextCursor: formatCursor(await store.events.lastSequence()) };
     return readEvents(store, principal, { after: parseCursor(after), types, limit });
   },
 });

@@ -1,7 +1,7 @@
 /** The event cursor every pattern accepts: a decimal sequence, empty or absent meaning the start, anything else refused at its field. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCursor, parseCursor } from '../../src/core/cursor.ts';
+import { formatCursor, nowCursor, parseCursor, startCursor } from '../../src/core/cursor.ts';
 import { BistroError } from '../../src/domain/errors.ts';
 
 function refused(cursor: string, path: string, parse: () => number = () => parseCursor(cursor)): void {
@@ -49,4 +49,11 @@ test('a cursor is written as the decimal sequence and reads back as the same num
   assert.equal(formatCursor(0), '0', 'the start');
   assert.equal(formatCursor(42), '42', 'the 42nd event');
   for (const sequence of [0, 1, 9, 10, 123_456, 999_999_999_999_999]) assert.equal(parseCursor(formatCursor(sequence)), sequence, `round trip of ${sequence}`);
+});
+
+test('"now" starts at the head it is given; any other cursor starts where parseCursor reads it, and is refused as it is', () => {
+  assert.equal(startCursor(nowCursor, () => 57), 57, '"now" is the head');
+  assert.equal(startCursor('42', () => 57), 42, 'a sequence is itself');
+  assert.equal(startCursor(undefined, () => 57), 0, 'no cursor is the start, as parseCursor says');
+  refused('NOW', '/Last-Event-ID', () => startCursor('NOW', () => 57, '/Last-Event-ID'));
 });

@@ -5,7 +5,7 @@
  * through the catalogue first, so another guest's order is `not_found` exactly as over REST.
  */
 import { GraphQLID, GraphQLList, GraphQLNonNull, GraphQLString, type GraphQLFieldConfigMap } from 'graphql';
-import { BistroError, changesSince, formatCursor, parseCursor, type CloudEvent, type EventType, type Feed, type FeedFilter, type Following, type InvokeResult } from '../../core/core.ts';
+import { BistroError, changesSince, formatCursor, nowCursor, parseCursor, startCursor, type CloudEvent, type EventType, type Feed, type FeedFilter, type Following, type InvokeResult } from '../../core/core.ts';
 import type { CatalogueTypes } from './catalogue-types.ts';
 import type { GraphqlContext } from './graphql-context.ts';
 import type { GraphqlArgs } from './operation-fields.ts';
@@ -143,8 +143,8 @@ export function subscriptionFields(types: CatalogueTypes): GraphQLFieldConfigMap
       },
       subscribe: async (_root, { after, types: only }: GraphqlArgs, context) => {
         const live = liveOf(context);
-        // Absent or "now" (as GET /events takes it): from the log's current end.
-        const cursor = typeof after === 'string' && after !== 'now' ? after : formatCursor(live.feed.head());
+        // Absent is from now, as "now" is: the log's current end.
+        const cursor = formatCursor(startCursor(typeof after === 'string' ? after : nowCursor, () => live.feed.head()));
         const eventTypes = Array.isArray(only) ? (only as EventType[]) : undefined;
         // Checked as the events query checks them: a bad cursor or type, or a pruned cursor, refuses the subscription.
         await context.call('events.list', { after: cursor, ...(eventTypes ? { types: eventTypes } : {}), limit: 1 });

@@ -7,7 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isClosing } from '../http/http-app.ts';
 import { preferredWait, wholeSeconds } from '../http/http-rules.ts';
-import { type AnyOperation, changesSince, type Core, type EventType, type FeedPage, invalid, type InvokeOptions, type InvokeResult, type Principal, type WaitOptions } from '../../core/core.ts';
+import { type AnyOperation, changesSince, type Core, type EventType, type FeedPage, invalid, type InvokeOptions, type InvokeResult, nowCursor, type Principal, type WaitOptions } from '../../core/core.ts';
 
 /** The GETs that may be held, and what they wait for. */
 export const longPolled: Readonly<Record<string, 'resource' | 'events'>> = { 'orders.get': 'resource', 'events.list': 'events' };
@@ -79,7 +79,7 @@ async function readWhenChanged(core: Core, operation: AnyOperation, input: Recor
  */
 async function readWhenNew(core: Core, operation: AnyOperation, input: Record<string, unknown>, principal: Principal, options: WaitOptions, call: InvokeOptions): Promise<InvokeResult> {
   // "now" asks where the log ends, which is known at once: there is nothing to wait for.
-  if (input['after'] === 'now') return core.invoke(operation.name, input, principal, call);
+  if (input['after'] === nowCursor) return core.invoke(operation.name, input, principal, call);
   // Types as asked: input the operation refuses never waits, so the filter need not be checked first.
   const types = Array.isArray(input['types']) ? (input['types'] as EventType[]) : undefined;
   const page = await core.feed.waitAfter(

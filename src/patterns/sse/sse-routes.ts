@@ -6,7 +6,7 @@
  * client resumes from its last event.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BistroError, type Core, type EventType, invalid, parseCursor, type Principal } from '../../core/core.ts';
+import { BistroError, type Core, type EventType, invalid, startCursor, type Principal } from '../../core/core.ts';
 import { sendProblem } from '../http/problem.ts';
 import { connectionCountOf, connectionKey } from '../http/websocket-upgrade.ts';
 import { EventStream } from './event-stream.ts';
@@ -57,9 +57,7 @@ function streamRequest(validate: (input: unknown) => void, request: FastifyReque
   if (after !== undefined) input['after'] = after;
   if (query['types'] !== undefined) input['types'] = [query['types']].flat().flatMap((value) => (typeof value === 'string' ? value.split(',') : [])).filter((value) => value !== '');
   validate(input);
-  // "now", as GET /events takes it: from the log's current end, with no backlog.
-  const cursor = input['after'] === 'now' ? head() : parseCursor(input['after'] as string | undefined, resuming ? '/Last-Event-ID' : '/after');
-  return { after: cursor, types: input['types'] as EventType[] | undefined };
+  return { after: startCursor(input['after'] as string | undefined, head, resuming ? '/Last-Event-ID' : '/after'), types: input['types'] as EventType[] | undefined };
 }
 
 /** A problem answer before the stream starts; `instance` is the path alone, so a token in the URL is not echoed. */

@@ -3,7 +3,7 @@
  * catalogue operations (a subscription lives as long as its socket), but the dispatcher calls,
  * batches and answers them like one, and `rpc.discover` on the socket lists them.
  */
-import { type Core, type EventType, invalid, type JsonObject, parseCursor } from '../../core/core.ts';
+import { type Core, type EventType, invalid, type JsonObject, nowCursor, startCursor } from '../../core/core.ts';
 import type { TransportMethod } from '../http/json-rpc.ts';
 import type { EventSubscriptions } from './event-subscriptions.ts';
 
@@ -19,13 +19,13 @@ const subscribeParams = ['after', 'types'] as const;
  * `events.subscribe` takes the params of `events.list` but `limit`, so the same compiled schema
  * checks them: an unknown type or an overlong cursor is refused with the same pointer either way.
  */
-function checkSubscribe(core: Pick<Core, 'catalogue'>, params: Record<string, unknown>): { after: number | undefined; types: EventType[] | undefined } {
+function checkSubscribe(core: Pick<Core, 'catalogue' | 'feed'>, params: Record<string, unknown>): { after: number; types: EventType[] | undefined } {
   onlyKnown(params, subscribeParams);
   const list = core.catalogue.get('events.list');
   list?.validate({ ...params, limit: 1 });
   const { after, types } = params as { after?: string; types?: EventType[] };
-  // "now", as GET /events takes it, is the same as no cursor: from the log's current end.
-  return { after: after === undefined || after === 'now' ? undefined : parseCursor(after, '/after'), types };
+  // No cursor is from now, as "now" is: the log's current end.
+  return { after: startCursor(after ?? nowCursor, () => core.feed.head(), '/after'), types };
 }
 
 const cursorSchema = { type: 'string', pattern: '^\\d{1,15}$', description: 'A cursor: the sequence of the last event seen; "0" for the start.' };
@@ -44,8 +44,8 @@ export function createSocketMethods(core: Pick<Core, 'catalogue' | 'feed'>, subs
   const subscribe: TransportMethod = {
     async run(params) {
       const { after, types } = checkSubscribe(core, params);
-      // No cursor means "from now": the head this node has heard of, so nothing already committed is sent.
-      return subscriptions.subscribe(after ?? core.feed.head(), types);
+      // No cursor (or "now") starts at the head this node has heard of, so nothing already committed is sent.
+      return subscriptions.subscribe(after, types);
     },
     describe: {
       name: 'events.subscribe',
