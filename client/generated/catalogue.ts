@@ -6,6 +6,7 @@ export type OrderStatus = ("placed" | "accepted" | "preparing" | "ready" | "serv
 export type MessageAuthor = ("guest" | "waiter" | "kitchen" | "admin")
 export type EventType = ("menu.item.created" | "menu.item.updated" | "menu.item.deleted" | "order.placed" | "order.updated" | "order.accepted" | "order.preparing" | "order.ready" | "order.served" | "order.cancelled" | "order.message.posted" | "webhook.endpoint.disabled" | "key.revoked")
 export type StaffRole = ("waiter" | "kitchen" | "admin")
+export type Role = ("guest" | "waiter" | "kitchen" | "admin")
 export type WebhookEventType = ("menu.item.created" | "menu.item.updated" | "menu.item.deleted" | "order.placed" | "order.updated" | "order.accepted" | "order.preparing" | "order.ready" | "order.served" | "order.cancelled" | "order.message.posted" | "webhook.endpoint.disabled")
 export type WebhookDeliveryStatus = ("pending" | "delivered" | "failed")
 
@@ -27,6 +28,7 @@ export interface Operations {
 "guests.register": GuestsRegisterOperation
 "keys.create": KeysCreateOperation
 "keys.revoke": KeysRevokeOperation
+"me.get": MeGetOperation
 "webhooks.create": WebhooksCreateOperation
 "webhooks.list": WebhooksListOperation
 "webhooks.get": WebhooksGetOperation
@@ -377,6 +379,18 @@ input: {
 id: string
 }
 output: null
+}
+export interface MeGetOperation {
+input: {
+
+}
+output: Me
+}
+export interface Me {
+id: string
+role: Role
+name: string
+table: (number | null)
 }
 export interface WebhooksCreateOperation {
 input: {
@@ -1114,6 +1128,26 @@ export const operationTable = {
       "answersNothing": true
     }
   },
+  "me.get": {
+    "kind": "query",
+    "rest": {
+      "method": "GET",
+      "path": "/me",
+      "status": 200
+    },
+    "graphql": {
+      "field": "me",
+      "document": "query { me { id role name table } }",
+      "arguments": [],
+      "outputShape": {
+        "fields": {
+          "role": {
+            "enum": "Role"
+          }
+        }
+      }
+    }
+  },
   "webhooks.create": {
     "kind": "command",
     "rest": {
@@ -1305,6 +1339,12 @@ export const graphqlEnums: Record<string, Record<string, string>> = {
     "ready": "READY",
     "served": "SERVED",
     "cancelled": "CANCELLED"
+  },
+  "Role": {
+    "guest": "GUEST",
+    "waiter": "WAITER",
+    "kitchen": "KITCHEN",
+    "admin": "ADMIN"
   },
   "StaffRole": {
     "waiter": "WAITER",

@@ -1,7 +1,8 @@
 /** Who is asking: the roles of DESIGN.md §3 and the principal every operation runs as. */
 export const staffRoles = ['waiter', 'kitchen', 'admin'] as const;
 export type StaffRole = (typeof staffRoles)[number];
-export type Role = 'anonymous' | 'guest' | StaffRole;
+export const signedInRoles = ['guest', ...staffRoles] as const;
+export type Role = 'anonymous' | (typeof signedInRoles)[number];
 
 export interface Principal {
   /** `anonymous`, a guest id (`gst_…`) or a staff key id (`key_…`). */

@@ -1,9 +1,9 @@
 /** Getting in: guests register at their table; admins issue staff keys. Tokens are shown once and stored hashed. */
 import { Type } from '@sinclair/typebox';
 import { BistroError, invalid } from '../domain/errors.ts';
-import { adminOnly, allRoles, defineOperation } from '../core/operation.ts';
+import { adminOnly, allRoles, defineOperation, signedIn } from '../core/operation.ts';
 import { hashToken, newToken } from '../core/ids.ts';
-import { Id, StaffRole, Strict } from './schemas.ts';
+import { Id, Role, StaffRole, Strict } from './schemas.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 80 });
 
@@ -66,5 +66,22 @@ export const revokeKey = defineOperation({
     await context.store.webhooks.deleteByOwner(id);
     context.emit({ type: 'key.revoked', subject: `keys/${id}`, data: { id, role: key.role, name: key.name }, audience: 'staff' });
     return null;
+  },
+});
+
+export const whoAmI = defineOperation({
+  name: 'me.get',
+  summary: 'Who this token belongs to: its id, role, name and (for a guest) table',
+  kind: 'query',
+  input: Strict({}),
+  output: Strict({ id: Id, role: Role, name: Type.String(), table: Type.Union([Type.Integer(), Type.Null()]) }, { title: 'Me' }),
+  // A staff member signing in to the web UI pastes a key and needs to know which screens it opens.
+  roles: signedIn,
+  rest: { method: 'GET', path: '/me' },
+  graphql: { field: 'me' },
+  async handler({ principal }) {
+    // The roles above keep anonymous callers out before this runs; the check tells the compiler so.
+    if (principal.role === 'anonymous') throw new BistroError('unauthorized', 'Send a token to learn whose it is.');
+    return { id: principal.id, role: principal.role, name: principal.name, table: principal.table ?? null };
   },
 });

@@ -1,6 +1,6 @@
 /** Every operation Bistro has. A pattern that serves the catalogue serves all of these. */
 import type { AnyOperation } from '../core/operation.ts';
-import { createKey, registerGuest, revokeKey } from './access.ts';
+import { createKey, registerGuest, revokeKey, whoAmI } from './access.ts';
 import { listEvents } from './events.ts';
 import { setOrderStatus } from './order-status.ts';
 import { createMenuItem, deleteMenuItem, getMenuItem, listMenu, updateMenuItem } from './menu.ts';
@@ -26,6 +26,7 @@ const all = [
   registerGuest,
   createKey,
   revokeKey,
+  whoAmI,
   ...webhookOperations,
 ] as const;
 

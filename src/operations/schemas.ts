@@ -4,7 +4,7 @@ import { categories } from '../domain/menu.ts';
 import { maxMessageLength, messageAuthors } from '../domain/message.ts';
 import { maxItemsPerOrder, maxQuantity, orderStatuses } from '../domain/order.ts';
 import { eventTypes } from '../domain/events.ts';
-import { staffRoles } from '../domain/roles.ts';
+import { signedInRoles, staffRoles } from '../domain/roles.ts';
 import { deliveryStatuses, webhookEventTypes } from '../domain/webhook.ts';
 
 /** Objects refuse unknown fields: nothing a client sends is stored unless it is declared. */
@@ -24,6 +24,7 @@ export const Category = StringEnum(categories, 'Category');
 export const OrderStatus = StringEnum(orderStatuses, 'OrderStatus');
 export const EventType = StringEnum(eventTypes, 'EventType');
 export const StaffRole = StringEnum(staffRoles, 'StaffRole');
+export const Role = StringEnum(signedInRoles, 'Role');
 export const MessageAuthor = StringEnum(messageAuthors, 'MessageAuthor');
 
 export const Ingredient = Strict(

@@ -116,6 +116,7 @@ for (const via of vias) {
 
     const staffKey = await admin.keys.create({ role: 'waiter', name: `waiter ${via}` });
     assert.equal(staffKey.role, 'waiter', 'the role enum comes back');
+    assert.deepEqual(await admin.withToken(staffKey.token).me.get(), { id: staffKey.id, role: 'waiter', name: `waiter ${via}`, table: null }, 'me.get names the key, its role enum read back');
     assert.equal(await admin.keys.revoke({ id: staffKey.id }), null, 'revoked');
 
     const bell = await ada.webhooks.create({ url: 'http://127.0.0.1:9/bell', types: ['order.ready'], description: 'front door' });

@@ -309,19 +309,23 @@ const scenarios: Scenario[] = [
     },
   },
   {
-    name: 'an admin issues staff keys; the new key works at once, and stops working once revoked',
+    name: 'an admin issues staff keys; the new key works at once, says whose it is, and stops working once revoked',
     events: ['order.placed', 'order.accepted', 'key.revoked'],
     async run(step) {
       const key = await step.ok('keys.create', { role: 'waiter', name: 'Floor' }, step.admin);
       assert.deepEqual([key.role, key.name], ['waiter', 'Floor']);
       assert.match(key.token, /^bk_/);
       await step.fails('keys.create', { role: 'chef', name: 'Floor' }, step.admin, 'validation_failed', { fields: ['/role'] });
-      const guest = await step.guest();
+      assert.deepEqual(await step.ok('me.get', {}, key.token), { id: key.id, role: 'waiter', name: 'Floor', table: null }, 'me.get names the key');
+      const guest = await step.guest(5, 'Ada');
+      assert.deepEqual(await step.ok('me.get', {}, guest.token), { id: guest.id, role: 'guest', name: 'Ada', table: 5 }, 'me.get names the guest and table');
+      await step.fails('me.get', {}, undefined, 'unauthorized');
       const { id } = await step.ok('orders.place', { items: [fishAndChips] }, guest.token);
       assert.equal((await step.ok('orders.setStatus', { id, status: 'accepted' }, key.token)).status, 'accepted');
       await step.fails('keys.revoke', { id: key.id }, key.token, 'forbidden');
       assert.equal(await step.ok('keys.revoke', { id: key.id }, step.admin), null);
       await step.fails('orders.get', { id }, key.token, 'unauthorized');
+      await step.fails('me.get', {}, key.token, 'unauthorized');
       await step.fails('keys.revoke', { id: key.id }, step.admin, 'not_found');
       await step.fails('keys.revoke', { id: guest.id }, step.admin, 'not_found');
     },

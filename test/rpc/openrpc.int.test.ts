@@ -114,3 +114,10 @@ test('the document is the same for anyone, even with a bad token', async () => {
   const response = await node.request('/rpc', { token: 'nonsense', json: { jsonrpc: '2.0', method: 'rpc.discover', params: [], id: 'd' } });
   assert.deepEqual(response.body, { jsonrpc: '2.0', result: document, id: 'd' });
 });
+
+test('GET /openrpc.json serves the document rpc.discover answers over HTTP, for tools and the web UI to link', async () => {
+  const response = await node.request('/openrpc.json');
+  assert.equal(response.status, 200, 'GET /openrpc.json answers');
+  assert.match(String(response.headers.get('content-type')), /^application\/json/, 'as JSON');
+  assert.deepEqual(response.body, document, 'the same document as rpc.discover');
+});

@@ -33,6 +33,8 @@ export interface RpcDispatcher extends RpcEndpoint {
    * shared read), and as the reply's JSON text: no response object to build and serialise.
    */
   readyJson(message: unknown): string | undefined;
+  /** The OpenRPC document `rpc.discover` answers over HTTP, also served at `GET /openrpc.json`. */
+  discover(): Record<string, unknown>;
 }
 
 type Checked =
@@ -226,6 +228,7 @@ export function createRpcDispatcher({ core, maxBatch, version }: RpcDispatcherOp
     handleMessage,
     ready,
     readyJson,
+    discover: () => discover(undefined),
     stringify: stringifyReply,
     invalidRequest: (detail) => failure(null, protocolError('invalidRequest', detail)),
     refuse(message, error) {

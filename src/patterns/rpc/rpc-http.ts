@@ -119,6 +119,9 @@ export async function registerRpcHttp(app: FastifyInstance, core: Core, dispatch
       return dispatcher.handleMessage(message, contextFor(core, request)).then((answer) => void sendReply(reply, answer));
     });
 
+    // Tools and the web UI's top bar read the document with a plain GET; rpc.discover answers the same.
+    scope.get('/openrpc.json', async (_request, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(dispatcher.discover()));
+
     scope.route({
       method: ['GET', 'PUT', 'PATCH', 'DELETE'],
       url: '/rpc',
