@@ -63,6 +63,12 @@ export default tseslint.config(
     ]),
     ignores: ['client/node.ts'],
   },
+  // The web UI is a browser client like any other: it reaches Bistro through bistro/client, never server code.
+  layer(['web/src/**'], [
+    { regex: '^(\\.\\./)+(src|test)/', message: 'The web UI talks to the server over the wire, through bistro/client.' },
+    { regex: '^(\\.\\./)+client/', message: "Import the client as a user would: 'bistro/client'." },
+    { group: ['node:*', 'ws', 'undici'], message: 'The web UI runs in browsers.' },
+  ]),
   layer(['src/store/**'], [{ regex: '^(\\.\\./)+(patterns|bus|operations|kitchen)/', message: 'A store implements core/store.ts and nothing else.' }]),
   layer(['src/bus/**'], [{ regex: '^(\\.\\./)+(patterns|store|operations|kitchen)/', message: 'A bus implements the core bus interface and nothing else.' }]),
 );

@@ -1,4 +1,5 @@
 /** Composes one Bistro node: config → store → core → patterns, and its orderly shutdown. */
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { createCore, type Core } from './core/core.ts';
@@ -11,6 +12,7 @@ import { createHttpApp } from './patterns/http/http-app.ts';
 import { registerLoadShedding } from './patterns/http/load-shedding.ts';
 import { registerGraphqlRoutes } from './patterns/graphql/graphql-routes.ts';
 import { registerDocs } from './patterns/rest/docs.ts';
+import { registerWebUi } from './patterns/web/web-ui.ts';
 import { registerRestRoutes } from './patterns/rest/rest-routes.ts';
 import { createRpcDispatcher } from './patterns/rpc/rpc-dispatcher.ts';
 import { registerRpcHttp } from './patterns/rpc/rpc-http.ts';
@@ -107,6 +109,8 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   await registerRpcHttp(app, core, rpc);
   registerWebSocket(app, core, config, rpc);
   await registerDocs(app, core.catalogue, version);
+  // One level below the package root both as src/server.ts and bundled into dist/.
+  await registerWebUi(app, fileURLToPath(new URL('../web/dist/', import.meta.url)));
 
   const kitchen = config.kitchen === 'auto' ? new AutoKitchen(core, config.kitchenPaceMs, (error) => app.log.error({ err: error }, 'auto kitchen')) : null;
   await kitchen?.start();

@@ -22,7 +22,8 @@ function patternOfRoute(url: string): string {
   const known = patternsByRoute[url];
   if (known !== undefined) return known;
   if (url.startsWith('/graphiql')) return 'graphql';
-  if (url.startsWith('/docs') || url === '/openapi.json') return 'docs';
+  if (url.startsWith('/docs') || url === '/openapi.json' || url === '/openrpc.json') return 'docs';
+  if (url === '/' || url.startsWith('/assets/')) return 'web';
   return 'rest';
 }
 

@@ -1,0 +1,3 @@
+export function GuestPage() {
+  return <h1>Guest</h1>;
+}

@@ -1,0 +1,3 @@
+export function WebhookInspector() {
+  return <h1>Webhooks</h1>;
+}

@@ -1,0 +1,3 @@
+export function KitchenBoard() {
+  return <h1>Kitchen</h1>;
+}

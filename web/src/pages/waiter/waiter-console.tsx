@@ -1,0 +1,3 @@
+export function WaiterConsole() {
+  return <h1>Waiter</h1>;
+}
