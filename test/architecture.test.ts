@@ -49,3 +49,9 @@ test('the client imports no Node.js built-in and no server code, except its Node
   const entry = (await eslint.calculateConfigForFile('client/node.ts')) as { rules: Record<string, Linter.RuleEntry> };
   assert.equal(entry.rules['no-restricted-imports'], undefined, 'client/node.ts may import ws');
 });
+
+test('the web UI reaches Bistro only through bistro/client, as any browser client would', async () => {
+  const bad = ['../../src/core/core.ts', '../../test/helpers/node.ts', '../../client/index.ts', 'node:fs', 'ws'];
+  const good = ['bistro/client', './meter.ts', './pages/guest/guest-page.tsx', 'react', 'react-dom/client'];
+  assert.deepEqual(await refused('web/src/bistro.ts', [...bad, ...good]), bad, 'exactly the forbidden imports are refused');
+});

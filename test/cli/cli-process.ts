@@ -34,9 +34,9 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
-/** Starts `node --import tsx src/cli.ts …args` (or `node bin/bistro.js …args` with `viaBin`). */
-export function startCli(args: readonly string[], options: { env?: Record<string, string>; viaBin?: boolean } = {}): CliProcess {
-  const entry = options.viaBin === true ? ['bin/bistro.js'] : ['--import', 'tsx', 'src/cli.ts'];
+/** Starts `node --import tsx src/cli.ts …args`, or `node bin/bistro.js …args` with `viaBin`, or npm start's `node dist/cli.js …args` with `compiled`. */
+export function startCli(args: readonly string[], options: { env?: Record<string, string>; viaBin?: boolean; compiled?: boolean } = {}): CliProcess {
+  const entry = options.compiled === true ? ['dist/cli.js'] : options.viaBin === true ? ['bin/bistro.js'] : ['--import', 'tsx', 'src/cli.ts'];
   const child = spawn(process.execPath, [...entry, ...args], { cwd: repoRoot, env: cleanEnv(options.env ?? {}), stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -1,5 +1,9 @@
-/** The package's bin (bin/bistro.js → tsx → src/cli.ts) runs the command line; `bistro` with only flags still serves. */
+/**
+ * The package's bin (bin/bistro.js → tsx → src/cli.ts) runs the command line; `bistro` with only flags still serves;
+ * `npm start` runs the compiled build (dist/cli.js, made by `npm install`'s prepare) and serves the web UI too.
+ */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +32,29 @@ describe('bistro bin and serve', () => {
       assert.ok(cli.lines().some((text) => text.startsWith('admin token (generated for this run')), 'prints the generated admin token');
       const result = await cli.stop('SIGTERM');
       assert.equal(result.code, 0, `exit 0 on SIGTERM; stderr: ${result.stderr}`);
+    } finally {
+      await cli.stop('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  const compiledSkip = existsSync(join(import.meta.dirname, '..', '..', 'dist', 'cli.js')) || process.env['CI'] === 'true' ? undefined : 'no compiled build here: npm run build';
+  it("npm start's compiled JavaScript (dist/cli.js, no TypeScript loader) serves the API and the web UI with its hashed assets", { timeout, skip: compiledSkip }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bistro-dist-'));
+    const cli = startCli(['serve', '--port', '0', '--kitchen', 'manual'], { compiled: true, env: { BISTRO_DB: `sqlite:${join(dir, 'bistro.db')}`, BISTRO_LOG_LEVEL: 'warn' } });
+    try {
+      const url = (await cli.waitForLine((text) => text.startsWith('Bistro serving '), 30_000)).slice('Bistro serving '.length);
+      const menu = (await (await fetch(`${url}/menu`)).json()) as { items: { id: string }[] };
+      assert.ok(menu.items.some((item) => item.id === 'fish-and-chips'), 'the compiled node serves the seeded menu');
+      const page = await fetch(url);
+      assert.equal(page.status, 200, 'the web UI is at /');
+      const html = await page.text();
+      const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      assert.ok(script, `index.html loads a hashed script from /assets: ${html}`);
+      const asset = await fetch(`${url}${script}`);
+      assert.equal(asset.status, 200, 'the script is served');
+      assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable', 'hashed assets are cached for a year');
+      assert.equal((await cli.stop('SIGTERM')).code, 0, 'exit 0 on SIGTERM');
     } finally {
       await cli.stop('SIGKILL');
       await rm(dir, { recursive: true, force: true });
