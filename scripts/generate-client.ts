@@ -162,6 +162,12 @@ function restOf(operation: AnyOperation) {
 function callerInput(schema: JsonSchema, copies = new WeakMap<object, JsonSchema>()): JsonSchema {
   const known = copies.get(schema);
   if (known) return known;
+  // An input with no fields at all (me.get) would come out as `{}`, which admits any value but null.
+  if (schema.type === 'object' && Object.keys(schema.properties ?? {}).length === 0 && (schema as { additionalProperties?: unknown }).additionalProperties === false) {
+    const empty = { ...schema, tsType: 'Record<never, never>' } as JsonSchema;
+    copies.set(schema, empty);
+    return empty;
+  }
   const copy: JsonSchema = { ...schema };
   copies.set(schema, copy);
   if (schema.properties) {

@@ -381,9 +381,7 @@ id: string
 output: null
 }
 export interface MeGetOperation {
-input: {
-
-}
+input: Record<never, never>
 output: Me
 }
 export interface Me {

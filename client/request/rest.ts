@@ -37,17 +37,20 @@ async function ifMatchFor(connection: Connection, path: string, expectedVersion:
 export async function callRest(connection: Connection, name: OperationName, input: Record<string, unknown>, signal: AbortSignal | undefined): Promise<unknown> {
   const rest = operationTable[name].rest as RestBinding;
   const remaining = { ...input };
-  const path = rest.path.replace(/\{(\w+)\}/g, (_match, field: string) => {
-    const value = remaining[field];
-    delete remaining[field];
-    if (value === undefined || value === null || value === '') throw new BistroClientError('validation_failed', `/${field}: is required`, { fields: [{ pointer: `/${field}`, detail: 'is required' }] });
-    return encodeURIComponent(asText(value));
-  });
+  const fill = (template: string) =>
+    template.replace(/\{(\w+)\}/g, (_match, field: string) => {
+      const value = input[field];
+      delete remaining[field];
+      if (value === undefined || value === null || value === '') throw new BistroClientError('validation_failed', `/${field}: is required`, { fields: [{ pointer: `/${field}`, detail: 'is required' }] });
+      return encodeURIComponent(asText(value));
+    });
+  const path = fill(rest.path);
   const headers: Record<string, string> = {};
   if (rest.ifMatch !== undefined) {
     const expected = remaining['expectedVersion'];
     delete remaining['expectedVersion'];
-    headers['if-match'] = await ifMatchFor(connection, path, expected, signal);
+    // The tag is the resource's: PUT /orders/{id}/status is checked against GET /orders/{id}.
+    headers['if-match'] = await ifMatchFor(connection, fill(rest.path.replace(/(\{\w+\}).*$/, '$1')), expected, signal);
   }
   for (const [header, field] of Object.entries(rest.headers ?? {})) {
     if (remaining[field] !== undefined) headers[header] = asText(remaining[field]);

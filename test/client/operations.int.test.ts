@@ -100,8 +100,11 @@ for (const via of vias) {
     assert.equal((await ada.orders.update({ id: order.id, items: [{ ...fishAndChips, quantity: 3 }] })).items[0]?.quantity, 3, 'with no expected version the change is unconditional');
 
     const kitchen = admin.withToken(await node.staffKey('kitchen'));
-    const accepted = await kitchen.orders.setStatus({ id: order.id, status: 'accepted' });
-    assert.equal(accepted.status, 'accepted', 'the status enum travels both ways');
+    const current = await kitchen.orders.get({ id: order.id });
+    await fails(kitchen.orders.setStatus({ id: order.id, status: 'accepted', expectedVersion: current.version - 1 }), 'version_mismatch');
+    // Over REST the version is checked against the order itself, GET /orders/{id}, not the PUT-only /orders/{id}/status.
+    const accepted = await kitchen.orders.setStatus({ id: order.id, status: 'accepted', expectedVersion: current.version });
+    assert.equal(accepted.status, 'accepted', 'the status enum travels both ways, the expected version matched');
 
     const message = await ada.messages.send({ orderId: order.id, text: 'No salt, please', clientMessageId: `m-${via}` });
     assert.deepEqual(await ada.messages.send({ orderId: order.id, text: 'No salt, please', clientMessageId: `m-${via}` }), message, 'a retried send posts once');
