@@ -48,7 +48,10 @@ function Board({ staff }: { staff: StaffSession }) {
   }
 
   const client = clientFor(staff.token);
-  const move = (order: Order, status: OrderStatus) => void change(order, () => client.orders.setStatus({ id: order.id, status, expectedVersion: order.version }));
+  // JSON-RPC checks expectedVersion on the server in the same step as the change. The client's REST
+  // path would first GET /orders/{id}/status for the ETag, a route that only takes PUT
+  // (method_not_allowed): a client bug reported with this page.
+  const move = (order: Order, status: OrderStatus) => void change(order, () => client.orders.setStatus({ id: order.id, status, expectedVersion: order.version }, { via: 'rpc' }));
   const cancel = (order: Order) => void change(order, () => client.orders.cancel({ id: order.id, expectedVersion: order.version }));
   const dismiss = (order: Order) => setErrors((previous) => ({ ...previous, [order.id]: undefined }));
   const dropped = (orderId: string, status: OrderStatus) => {
