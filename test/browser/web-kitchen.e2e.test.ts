@@ -93,7 +93,7 @@ describe('the kitchen board', { skip: webUiSkipReason() }, () => {
     assert.equal(await storedStatus(id), 'placed', 'the refused move changed nothing');
     assert.equal(await placed.getAttribute('data-status'), 'placed', 'the card stays in New');
     await saveScreenshot(page, 'kitchen-phone');
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     assert.ok(width <= phone.width, `the board fits a phone without sideways scrolling (scrollWidth ${width})`);
     assert.deepEqual(r.outside, [], 'the page asked nothing of anyone but the node');
   });

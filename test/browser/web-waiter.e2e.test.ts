@@ -66,7 +66,7 @@ describe('the waiter console', { skip: webUiSkipReason() }, () => {
       await log.getByText('Excuse me?').waitFor({ timeout: 10_000 });
       assert.equal(await otherArticle.getByText('New message from the guest').count(), 0, 'opening the conversation clears the unread marker');
       if (viewport === phone) {
-        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        const width = await page.evaluate<number>('document.documentElement.scrollWidth');
         assert.ok(width <= phone.width, `the console fits a phone without sideways scrolling (scrollWidth ${width})`);
       }
       assert.deepEqual(r.outside, [], 'the page asked nothing of anyone but the node');
