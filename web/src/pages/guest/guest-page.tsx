@@ -74,7 +74,7 @@ function Seated({ session, onLeave }: { session: GuestSession; onLeave: () => vo
       <ErrorNotice error={ordersError} />
       {current && <OrderTracker token={session.token} order={current} earlier={earlier} onChanged={upsert} />}
       <ErrorNotice error={watch.error} />
-      <PatternSwitcher via={via} onChange={choose} meter={watch.meter} />
+      <PatternSwitcher via={via} onChange={choose} meter={watch.meter} watching={watch.watching} />
       {current && <GuestChat token={session.token} orderId={current.id} />}
       <Basket token={session.token} lines={lines} blocked={blocked} onPlaced={placed} onRemove={(key) => setLines((previous) => previous.filter((line) => line.key !== key))} />
       <ErrorNotice error={menu.error} />

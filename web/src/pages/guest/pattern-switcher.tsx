@@ -4,7 +4,15 @@ import type { CostMeter } from '../../meter.ts';
 import { CostPanel } from './cost-panel.tsx';
 import { patterns } from './patterns.ts';
 
-export function PatternSwitcher({ via, onChange, meter }: { via: PushVia; onChange: (via: PushVia) => void; meter: CostMeter }) {
+interface SwitcherProps {
+  via: PushVia;
+  onChange: (via: PushVia) => void;
+  meter: CostMeter;
+  /** Whether an order is being watched now; a finished order costs nothing more. */
+  watching: boolean;
+}
+
+export function PatternSwitcher({ via, onChange, meter, watching }: SwitcherProps) {
   const chosen = patterns.find((pattern) => pattern.via === via);
   return (
     <section className="card patterns" aria-labelledby="patterns-title">
@@ -26,6 +34,7 @@ export function PatternSwitcher({ via, onChange, meter }: { via: PushVia; onChan
         {chosen?.explanation}
       </p>
       <CostPanel meter={meter} />
+      {!watching && <p className="quiet-text small">Nothing to watch right now: the counters move while an order is on its way.</p>}
       <p className="quiet-text small">Counted since this pattern started watching the current order. Headers are not visible to a page, so bytes are bodies and frames only.</p>
     </section>
   );

@@ -11,7 +11,7 @@ import { CostMeter } from '../../meter.ts';
 
 const finished = new Set(['served', 'cancelled']);
 
-export function useOrderWatch(token: string, order: Order | undefined, via: PushVia, onOrder: (order: Order) => void): { meter: CostMeter; error: unknown } {
+export function useOrderWatch(token: string, order: Order | undefined, via: PushVia, onOrder: (order: Order) => void): { meter: CostMeter; error: unknown; watching: boolean } {
   const meter = useMemo(() => new CostMeter(), []);
   const client = useMemo(() => meteredClient(token, meter), [token, meter]);
   const [error, setError] = useState<unknown>();
@@ -47,5 +47,5 @@ export function useOrderWatch(token: string, order: Order | undefined, via: Push
     // onOrder is the page's stable upsert; `ended` only matters when the watch starts.
   }, [orderId, via, client, meter]);
 
-  return { meter, error };
+  return { meter, error, watching: orderId !== undefined && !ended };
 }
