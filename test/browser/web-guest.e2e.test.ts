@@ -109,6 +109,8 @@ describe('the guest page', { skip: webUiSkipReason() }, () => {
       return (messages.body as { items: { from: string; text: string }[] }).items.some((message) => message.from === 'guest' && message.text === 'Water, please.');
     });
     await eventually('the reply shows in the conversation too', async () => ((await conversation.textContent()) ?? '').includes('Water, please.'));
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.equal(overflow, 0, 'nothing is wider than a 360 px phone');
     await saveScreenshot(page, 'guest-phone');
 
     await page.getByRole('button', { name: 'Cancel order' }).click();
