@@ -121,6 +121,11 @@ describe('the guest page', { skip: webUiSkipReason() }, () => {
     let previousId = first.id;
     for (const label of patternLabels) {
       await page.getByRole('radio', { name: label, exact: true }).check();
+      // A new pattern counts from zero (the last order is finished, so nothing is watched yet).
+      await eventually(`${label}: the counters start from zero`, async () => {
+        const now = await costs(page);
+        return now['Requests'] === 0 && now['Bytes received'] === 0;
+      });
       await placeDefaultFishAndChips(page);
       const order = await eventually(`a fresh order under ${label}`, async () => {
         const newest = await newestOrder(restaurant, token);
