@@ -87,7 +87,7 @@ describe('the webhook inspector with the demo bell on', { skip: webUiSkipReason(
     await smallEndpoint.waitFor();
     await smallEndpoint.getByRole('button', { name: 'Send test' }).click();
     await eventually('the phone sees its ring verified', async () => (await small.page.getByRole('log', { name: 'Bell' }).getByText('signature verified', { exact: true }).count()) === 1);
-    const overflow = await small.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await small.page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     assert.ok(overflow <= 0, `nothing spills sideways at 360 px (${overflow} px)`);
     await saveScreenshot(small.page, 'webhooks-phone');
 
