@@ -93,6 +93,33 @@ describe('the webhook inspector with the demo bell on', { skip: webUiSkipReason(
 
     assert.deepEqual(r.outside, [], 'the page asked nothing of any other host');
   });
+
+  test('an admin sees every endpoint, pauses and resumes one, and deletes one after confirming inline', async () => {
+    const guest = await r.node.guest(8, 'Turing');
+    const created = await r.node.request('/webhooks', { token: guest.token, json: { url: 'http://127.0.0.1:9/turing', types: ['order.ready'], description: "Turing's bell" } });
+    assert.equal(created.status, 201, created.text);
+    const { page } = await r.staff('admin');
+    await page.goto(`${r.node.url}/#/webhooks`);
+    const card = page.locator(`article[data-endpoint-id="${created.body.id}"]`);
+    await card.waitFor();
+    assert.ok(await page.getByText(/Acting as .*\(admin\)/).isVisible(), 'the admin acts as themselves');
+
+    await card.getByRole('button', { name: 'Pause' }).click();
+    await card.getByRole('button', { name: 'Resume' }).waitFor();
+    assert.equal((await r.node.request(`/webhooks/${created.body.id}`, { token: guest.token })).body.enabled, false, 'paused on the server');
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await card.getByRole('button', { name: 'Pause' }).waitFor();
+    assert.equal((await r.node.request(`/webhooks/${created.body.id}`, { token: guest.token })).body.enabled, true, 'resumed on the server');
+
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await card.getByRole('button', { name: 'Keep it' }).click();
+    assert.ok(await card.isVisible(), '"Keep it" keeps it');
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await card.getByRole('button', { name: 'Yes, delete' }).click();
+    await eventually('the card goes', async () => (await card.count()) === 0);
+    assert.equal((await r.node.request(`/webhooks/${created.body.id}`, { token: guest.token })).status, 404, 'deleted on the server');
+    assert.deepEqual(r.outside, [], 'the page asked nothing of any other host');
+  });
 });
 
 describe('the webhook inspector with the demo bell off', { skip: webUiSkipReason() }, () => {
