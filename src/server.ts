@@ -13,6 +13,7 @@ import { registerLoadShedding } from './patterns/http/load-shedding.ts';
 import { registerGraphqlRoutes } from './patterns/graphql/graphql-routes.ts';
 import { registerDocs } from './patterns/rest/docs.ts';
 import { registerWebUi } from './patterns/web/web-ui.ts';
+import { registerDemoBell } from './patterns/web/demo-bell.ts';
 import { registerRestRoutes } from './patterns/rest/rest-routes.ts';
 import { createRpcDispatcher } from './patterns/rpc/rpc-dispatcher.ts';
 import { registerRpcHttp } from './patterns/rpc/rpc-http.ts';
@@ -111,6 +112,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   await registerDocs(app, core.catalogue, version);
   // One level below the package root both as src/server.ts and bundled into dist/.
   await registerWebUi(app, fileURLToPath(new URL('../web/dist/', import.meta.url)));
+  await registerDemoBell(app, { enabled: config.webhookAllowPrivate, clock: () => core.clock().getTime() });
 
   const kitchen = config.kitchen === 'auto' ? new AutoKitchen(core, config.kitchenPaceMs, (error) => app.log.error({ err: error }, 'auto kitchen')) : null;
   await kitchen?.start();
