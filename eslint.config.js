@@ -8,7 +8,7 @@ const layer = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'web/dist/**', 'bench/results/**', 'reports/**', '.stryker-tmp/**', 'eslint.config.js', 'stryker.config.mjs'] },
+  { ignores: ['node_modules/**', 'dist/**', 'web/dist/**', 'test-artifacts/**', 'bench/results/**', 'reports/**', '.stryker-tmp/**', 'eslint.config.js', 'stryker.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
