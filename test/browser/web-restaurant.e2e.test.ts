@@ -70,8 +70,10 @@ describe('the restaurant in a browser: guest, kitchen, waiter and the bell', { s
         await card.getByRole('button', { name: buttonFor[status], exact: true }).click();
         await eventually(`${pattern}: the guest's page shows ${status} live`, async () => (await statusShown(guest)) === status);
         if (pattern === 'Server-Sent Events' && status === 'preparing') {
-          await saveScreenshot(guest, 'story-guest-phone');
-          await saveScreenshot(kitchen, 'story-kitchen-desktop');
+          // The README's pictures (docs/screenshots are copies): what a person sees without scrolling.
+          await guest.evaluate('window.scrollTo(0, 0)');
+          await saveScreenshot(guest, 'readme-guest-phone', { fullPage: false });
+          await saveScreenshot(kitchen, 'readme-kitchen-desktop', { fullPage: false });
         }
       }
       const costs = guest.getByRole('definition');

@@ -81,11 +81,11 @@ export async function openRestaurant(env: Record<string, string> = {}): Promise<
   };
 }
 
-/** Saves a full-page screenshot as a test artifact: test-artifacts/screenshots/<name>.png. */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+/** Saves a screenshot (the whole page unless `fullPage` is false) as a test artifact: test-artifacts/screenshots/<name>.png. */
+export async function saveScreenshot(page: Page, name: string, { fullPage = true } = {}): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
 
