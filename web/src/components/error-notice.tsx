@@ -3,7 +3,11 @@ import { BistroClientError } from 'bistro/client';
 
 export function describeError(error: unknown): { message: string; code?: string } {
   if (error instanceof BistroClientError) {
-    const fields = error.fields.map((field) => `${field.pointer}: ${field.detail}`).join('; ');
+    // The server's message already names the first field; list only the ones it does not.
+    const fields = error.fields
+      .filter((field) => !error.message.includes(field.detail))
+      .map((field) => `${field.pointer}: ${field.detail}`)
+      .join('; ');
     return { message: fields ? `${error.message} (${fields})` : error.message, code: error.code };
   }
   return { message: error instanceof Error ? error.message : String(error) };

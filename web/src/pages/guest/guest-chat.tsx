@@ -1,62 +1,32 @@
 /**
- * "Talk to the staff" on the current order, over its own (unmetered) WebSocket chat. The staff may
- * speak first, so the chat opens as soon as there is an order; `after: '0'` replays the
- * conversation so far from the log, then new messages arrive as they are posted (our own too).
+ * "Talk to the staff" on the current order (its own unmetered WebSocket chat, through
+ * useConversation). The staff may speak first, so it opens as soon as there is an order.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { Chat, Message, MessageAuthor } from 'bistro/client';
-import { clientFor } from '../../bistro.ts';
+import { useState, type FormEvent } from 'react';
+import type { MessageAuthor } from 'bistro/client';
 import { ErrorNotice } from '../../components/error-notice.tsx';
+import { useConversation } from '../../components/use-conversation.ts';
 import { timeOf } from './words.ts';
 
 const who: Record<MessageAuthor, string> = { guest: 'You', waiter: 'Waiter', kitchen: 'Kitchen', admin: 'Manager' };
 
 export function GuestChat({ token, orderId }: { token: string; orderId: string }) {
-  const [messages, setMessages] = useState<Message[]>([]);
+  const { messages, ready, error, clearError, send: post } = useConversation(token, orderId);
   const [text, setText] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [ready, setReady] = useState(false);
   const [sending, setSending] = useState(false);
-  const chat = useRef<Chat | undefined>(undefined);
-
-  useEffect(() => {
-    const stop = new AbortController();
-    setMessages([]);
-    setReady(false);
-    setError(undefined);
-    void (async () => {
-      try {
-        const opened = await clientFor(token).chat(orderId, { after: '0', signal: stop.signal });
-        chat.current = opened;
-        setReady(true);
-        for await (const message of opened.messages) {
-          // A resumed socket never repeats, but our own send's answer may have added it already.
-          setMessages((previous) => (previous.some((known) => known.id === message.id) ? previous : [...previous, message]));
-        }
-      } catch (caught) {
-        if (!stop.signal.aborted) setError(caught);
-      }
-    })();
-    return () => {
-      stop.abort();
-      chat.current?.close();
-      chat.current = undefined;
-    };
-  }, [token, orderId]);
+  const [sendError, setSendError] = useState<unknown>();
 
   async function send(event: FormEvent) {
     event.preventDefault();
-    const open = chat.current;
     const said = text.trim();
-    if (!open || said === '') return;
+    if (!ready || said === '') return;
     setSending(true);
-    setError(undefined);
+    setSendError(undefined);
     try {
-      const posted = await open.send(said);
+      await post(said);
       setText('');
-      setMessages((previous) => (previous.some((known) => known.id === posted.id) ? previous : [...previous, posted]));
     } catch (caught) {
-      setError(caught);
+      setSendError(caught);
     } finally {
       setSending(false);
     }
@@ -85,7 +55,7 @@ export function GuestChat({ token, orderId }: { token: string; orderId: string }
           Send
         </button>
       </form>
-      <ErrorNotice error={error} onDismiss={() => setError(undefined)} />
+      <ErrorNotice error={sendError ?? error} onDismiss={() => (setSendError(undefined), clearError())} />
     </section>
   );
 }
