@@ -37,6 +37,13 @@ async function orderFishAndChips(guest: Page, r: Restaurant, token: string, know
   });
 }
 
+/** Buttons, inputs and selects a screen reader would announce without a name (label, aria-label or text). */
+async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.querySelectorAll('button, input, select, textarea')]
+    .filter((control) => control.type !== 'hidden' && !(control.labels?.length) && !control.getAttribute('aria-label') && !control.getAttribute('aria-labelledby') && !(control.tagName === 'BUTTON' && control.textContent.trim()))
+    .map((control) => control.outerHTML.slice(0, 120))`);
+}
+
 async function statusShown(guest: Page): Promise<string | null> {
   return guest.getByRole('status', { name: 'Order status' }).getAttribute('data-status');
 }
@@ -52,7 +59,8 @@ describe('the restaurant in a browser: guest, kitchen, waiter and the bell', { s
     await guest.goto(`${r.node.url}/#/guest`);
     await guest.getByLabel('Your name').fill('Ada');
     await guest.getByLabel('Table number').fill('7');
-    await guest.getByRole('button', { name: 'Sit down' }).click();
+    // From the keyboard: Enter in the last field submits the form.
+    await guest.getByLabel('Table number').press('Enter');
     const token = await eventually('the guest session', () => guest.evaluate<string | undefined>("JSON.parse(localStorage.getItem('bistro.guest') ?? 'null')?.token"));
     await kitchen.goto(`${r.node.url}/#/kitchen`);
 
@@ -130,6 +138,8 @@ describe('the restaurant in a browser: guest, kitchen, waiter and the bell', { s
         await shot.getByRole('heading').first().waitFor();
         await shot.waitForTimeout(700);
         await saveScreenshot(shot, `${page}-${name}`);
+        assert.deepEqual(await unlabelledControls(shot), [], `${page} at ${name} width: every control has an accessible name`);
+        assert.ok(await shot.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth'), `${page} at ${name} width: nothing wider than the screen`);
       }
     }
     assert.deepEqual(r.outside, [], 'no request left the node');
