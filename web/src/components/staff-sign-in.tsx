@@ -3,27 +3,21 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { clientFor } from '../bistro.ts';
 import { useSession, type StaffRole, type StaffSession } from '../session.ts';
 import { ErrorNotice } from './error-notice.tsx';
+import { useAction } from './use-action.ts';
 
 export function StaffSignIn({ purpose }: { purpose: string }) {
   const [, setStaff] = useSession('staff');
   const [key, setKey] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   async function signIn(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const token = key.trim();
       const me = await clientFor(token).me.get();
       if (me.role === 'guest') throw new Error('That is a guest token. Staff sign in with a staff key (bk_…) or the admin token.');
       setStaff({ token, id: me.id, role: me.role, name: me.name });
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

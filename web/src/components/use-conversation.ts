@@ -7,15 +7,18 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Chat, Message } from 'bistro/client';
 import { clientFor } from '../bistro.ts';
+import { useAction } from './use-action.ts';
 
 export interface Conversation {
   messages: Message[];
   /** The chat is subscribed: a message sent now is heard, by both sides. */
   ready: boolean;
+  sending: boolean;
+  /** Why the chat could not open, or the last send was refused. */
   error: unknown;
   clearError: () => void;
-  /** Posts once, whatever the socket does; rejects with the server's refusal. */
-  send: (text: string) => Promise<void>;
+  /** Posts once, whatever the socket does; true when posted, false when refused (see `error`). */
+  send: (text: string) => Promise<boolean>;
 }
 
 function added(known: Message[], incoming: Message[]): Message[] {
@@ -63,12 +66,22 @@ export function useConversation(token: string, orderId: string): Conversation {
     };
   }, [token, orderId]);
 
-  const send = useCallback(async (text: string) => {
-    const open = chat.current;
-    if (!open) return;
-    const posted = await open.send(text);
-    setMessages((known) => added(known, [posted]));
-  }, []);
+  const sending = useAction();
+  const { run, clearError: clearSendError } = sending;
+  const send = useCallback(
+    (text: string) =>
+      run(async () => {
+        const open = chat.current;
+        if (!open) return;
+        const posted = await open.send(text);
+        setMessages((known) => added(known, [posted]));
+      }),
+    [run],
+  );
+  const clearError = useCallback(() => {
+    setError(undefined);
+    clearSendError();
+  }, [clearSendError]);
 
-  return { messages, ready, error, clearError: useCallback(() => setError(undefined), []), send };
+  return { messages, ready, sending: sending.busy, error: sending.error ?? error, clearError, send };
 }

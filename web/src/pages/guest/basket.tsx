@@ -3,12 +3,13 @@
  * basket: a double click or a retry after a lost answer sends the same key, so the server places
  * one order; a changed basket is a new basket and gets a new key.
  */
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { MenuItem, Order } from 'bistro/client';
 import { clientFor } from '../../bistro.ts';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { euros } from '../../status-text.ts';
 import { adjustmentWords } from './words.ts';
+import { useAction } from '../../components/use-action.ts';
 
 export interface BasketLine {
   key: string;
@@ -27,23 +28,16 @@ interface BasketProps {
 }
 
 export function Basket({ token, lines, onRemove, onPlaced, blocked }: BasketProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, clearError, run } = useAction();
   // `lines` is a new array whenever the basket changes, so this is one key per basket.
   const idempotencyKey = useMemo(() => (lines.length === 0 ? '' : globalThis.crypto.randomUUID()), [lines]);
 
   async function place() {
     if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const items = lines.map((line) => ({ menuItemId: line.item.id, quantity: line.quantity, ...(Object.keys(line.adjustments).length > 0 ? { adjustments: line.adjustments } : {}) }));
       onPlaced(await clientFor(token).orders.place({ items }, { idempotencyKey }));
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -75,7 +69,7 @@ export function Basket({ token, lines, onRemove, onPlaced, blocked }: BasketProp
       <button type="button" onClick={() => void place()} disabled={busy || lines.length === 0 || blocked !== undefined}>
         {busy ? 'Placing…' : 'Place order'}
       </button>
-      <ErrorNotice error={error} onDismiss={() => setError(undefined)} />
+      <ErrorNotice error={error} onDismiss={clearError} />
     </section>
   );
 }

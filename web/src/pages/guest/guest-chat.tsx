@@ -11,25 +11,13 @@ import { timeOf } from './words.ts';
 const who: Record<MessageAuthor, string> = { guest: 'You', waiter: 'Waiter', kitchen: 'Kitchen', admin: 'Manager' };
 
 export function GuestChat({ token, orderId }: { token: string; orderId: string }) {
-  const { messages, ready, error, clearError, send: post } = useConversation(token, orderId);
+  const { messages, ready, sending, error, clearError, send } = useConversation(token, orderId);
   const [text, setText] = useState('');
-  const [sending, setSending] = useState(false);
-  const [sendError, setSendError] = useState<unknown>();
 
-  async function send(event: FormEvent) {
+  async function submit(event: FormEvent) {
     event.preventDefault();
     const said = text.trim();
-    if (!ready || said === '') return;
-    setSending(true);
-    setSendError(undefined);
-    try {
-      await post(said);
-      setText('');
-    } catch (caught) {
-      setSendError(caught);
-    } finally {
-      setSending(false);
-    }
+    if (ready && said !== '' && (await send(said))) setText('');
   }
 
   return (
@@ -46,7 +34,7 @@ export function GuestChat({ token, orderId }: { token: string; orderId: string }
         ))}
       </ol>
       {messages.length === 0 && <p className="quiet-text">{ready ? 'No messages yet. Ask anything about your order.' : 'Connecting…'}</p>}
-      <form className="chat-form" onSubmit={(event) => void send(event)}>
+      <form className="chat-form" onSubmit={(event) => void submit(event)}>
         <label>
           Message
           <input value={text} onChange={(event) => setText(event.target.value)} maxLength={500} autoComplete="off" />
@@ -55,7 +43,7 @@ export function GuestChat({ token, orderId }: { token: string; orderId: string }
           Send
         </button>
       </form>
-      <ErrorNotice error={sendError ?? error} onDismiss={() => (setSendError(undefined), clearError())} />
+      <ErrorNotice error={error} onDismiss={clearError} />
     </section>
   );
 }

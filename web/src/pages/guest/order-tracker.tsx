@@ -3,12 +3,12 @@
  * steps of its way to the table, the server's total, and "Cancel order" while the guest may
  * (the server decides; its refusal is shown). Earlier orders follow, one line each.
  */
-import { useState } from 'react';
 import type { Order, OrderStatus } from 'bistro/client';
 import { clientFor } from '../../bistro.ts';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { euros, guestText } from '../../status-text.ts';
 import { adjustmentWords, timeOf } from './words.ts';
+import { useAction } from '../../components/use-action.ts';
 
 const steps: { status: OrderStatus; label: string }[] = [
   { status: 'placed', label: 'Placed' },
@@ -43,19 +43,12 @@ function Steps({ status }: { status: OrderStatus }) {
 }
 
 export function OrderTracker({ token, order, earlier, onChanged }: { token: string; order: Order; earlier: Order[]; onChanged: (order: Order) => void }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, clearError, run } = useAction();
 
   async function cancel() {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       onChanged(await clientFor(token).orders.cancel({ id: order.id }));
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -73,7 +66,7 @@ export function OrderTracker({ token, order, earlier, onChanged }: { token: stri
           {busy ? 'Cancelling…' : 'Cancel order'}
         </button>
       )}
-      <ErrorNotice error={error} onDismiss={() => setError(undefined)} />
+      <ErrorNotice error={error} onDismiss={clearError} />
       <details>
         <summary>For developers</summary>
         <p>

@@ -3,26 +3,20 @@ import { useState, type FormEvent } from 'react';
 import { clientFor } from '../../bistro.ts';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import type { GuestSession } from '../../session.ts';
+import { useAction } from '../../components/use-action.ts';
 
 export function SeatForm({ onSeated }: { onSeated: (session: GuestSession) => void }) {
   const [name, setName] = useState('');
   const [table, setTable] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
 
   async function sitDown(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       // Anonymous: registering is what gives a guest a token.
       const registration = await clientFor(undefined).guests.register({ table: Number(table), name: name.trim() });
       onSeated({ token: registration.token, guestId: registration.guest.id, name: registration.guest.name, table: registration.guest.table });
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

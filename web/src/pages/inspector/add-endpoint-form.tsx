@@ -4,14 +4,14 @@ import type { BistroClient, WebhookEventType } from 'bistro/client';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { webhookEventTypes } from './event-types.ts';
 import { SecretOnce } from './secret-once.tsx';
+import { useAction } from '../../components/use-action.ts';
 
 export function AddEndpointForm({ client, onAdded }: { client: BistroClient; onAdded: (endpointId: string, secret: string) => void }) {
   const [url, setUrl] = useState('');
   const [types, setTypes] = useState<ReadonlySet<WebhookEventType>>(new Set(['order.ready']));
   const [description, setDescription] = useState('');
   const [secret, setSecret] = useState<string>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   function toggle(type: WebhookEventType, on: boolean) {
     const next = new Set(types);
@@ -22,10 +22,8 @@ export function AddEndpointForm({ client, onAdded }: { client: BistroClient; onA
 
   async function add(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setSecret(undefined);
-    try {
+    await run(async () => {
       // The order of the list, not of the clicks; an empty list goes to the server, which says why not.
       const chosen = webhookEventTypes.filter((type) => types.has(type));
       const created = await client.webhooks.create({ url: url.trim(), types: chosen, ...(description.trim() ? { description: description.trim() } : {}) });
@@ -33,11 +31,7 @@ export function AddEndpointForm({ client, onAdded }: { client: BistroClient; onA
       setUrl('');
       setDescription('');
       onAdded(created.id, created.secret);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

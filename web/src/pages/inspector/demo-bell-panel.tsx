@@ -9,6 +9,7 @@ import { verifyWebhook, type BistroClient } from 'bistro/client';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { orderEventTypes } from './event-types.ts';
 import { usePolling } from './use-polling.ts';
+import { useAction } from '../../components/use-action.ts';
 
 interface Ring {
   n: number;
@@ -69,23 +70,17 @@ function check(ring: Ring, secrets: readonly string[]): ShownRing {
 export function DemoBellPanel({ client, secrets, onCreated }: { client: BistroClient; secrets: (endpointId: string) => readonly string[]; onCreated: (endpointId: string, secret: string) => void }) {
   const [bell, setBell] = useState<Bell>();
   const [rings, setRings] = useState<ShownRing[]>([]);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, clearError, run } = useAction();
+  const [pollError, setPollError] = useState<unknown>();
 
   async function start() {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const made = await bellFetch<{ id: string; url: string }>('/demo/bells', { method: 'POST' });
       const endpoint = await client.webhooks.create({ url: made.url, types: [...orderEventTypes], description: 'Demo bell in the web inspector' });
       onCreated(endpoint.id, endpoint.secret);
       setRings([]);
       setBell({ id: made.id, url: made.url, endpointId: endpoint.id });
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   usePolling(
@@ -95,9 +90,9 @@ export function DemoBellPanel({ client, secrets, onCreated }: { client: BistroCl
       try {
         const { rings: fresh } = await bellFetch<{ rings: Ring[] }>(`/demo/bells/${encodeURIComponent(bell.id)}?after=${last}`);
         if (fresh.length > 0) setRings((shown) => [...shown, ...fresh.filter((ring) => ring.n > (shown.at(-1)?.n ?? 0)).map((ring) => check(ring, secrets(bell.endpointId)))].slice(-50));
-        setError(undefined);
+        setPollError(undefined);
       } catch (caught) {
-        setError(caught);
+        setPollError(caught);
       }
     },
     1000,
@@ -114,7 +109,7 @@ export function DemoBellPanel({ client, secrets, onCreated }: { client: BistroCl
       <button type="button" disabled={busy} onClick={() => void start()}>
         {bell ? 'Use another demo bell' : 'Use a demo bell in this page'}
       </button>
-      <ErrorNotice error={error} onDismiss={() => setError(undefined)} />
+      <ErrorNotice error={error ?? pollError} onDismiss={clearError} />
       {bell && (
         <>
           <p className="quiet-text">

@@ -11,27 +11,16 @@ import { useConversation } from '../../components/use-conversation.ts';
 const authorText: Record<Message['from'], string> = { guest: 'Guest', waiter: 'Waiter', kitchen: 'Kitchen', admin: 'Admin' };
 
 export function Conversation({ token, order, onClose }: { token: string; order: Order; onClose: () => void }) {
-  const { messages, ready, error, clearError, send: post } = useConversation(token, order.id);
+  const { messages, ready, sending, error, clearError, send } = useConversation(token, order.id);
   const [text, setText] = useState('');
-  const [sending, setSending] = useState(false);
-  const [sendError, setSendError] = useState<unknown>();
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => input.current?.focus(), [order.id]);
 
-  async function send(event: FormEvent) {
+  async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!ready || text.trim() === '') return;
-    setSending(true);
-    setSendError(undefined);
-    try {
-      await post(text.trim());
-      setText('');
-    } catch (caught) {
-      setSendError(caught);
-    } finally {
-      setSending(false);
-    }
+    const said = text.trim();
+    if (ready && said !== '' && (await send(said))) setText('');
   }
 
   return (
@@ -53,7 +42,7 @@ export function Conversation({ token, order, onClose }: { token: string; order: 
         ))}
       </ol>
       {messages.length === 0 && <p className="quiet-text">{ready ? 'No messages yet: you can start the conversation.' : 'Connecting…'}</p>}
-      <form className="conversation-send" onSubmit={(event) => void send(event)}>
+      <form className="conversation-send" onSubmit={(event) => void submit(event)}>
         <label>
           Message
           <input ref={input} value={text} onChange={(event) => setText(event.target.value)} maxLength={500} autoComplete="off" />
@@ -62,7 +51,7 @@ export function Conversation({ token, order, onClose }: { token: string; order: 
           Send
         </button>
       </form>
-      <ErrorNotice error={sendError ?? error} onDismiss={() => (setSendError(undefined), clearError())} />
+      <ErrorNotice error={error} onDismiss={clearError} />
     </section>
   );
 }
