@@ -28,6 +28,9 @@ import { noBus, type Bus } from './core/bus.ts';
 import { createPostgresStore } from './store/postgres/postgres-store.ts';
 import { createSqliteStore } from './store/sqlite/sqlite-store.ts';
 
+/** How long a shutdown waits for answers still being written before it cuts their connections. */
+export const shutdownGraceMs = 10_000;
+
 export const version = '0.1.0';
 
 export interface BistroNode {
@@ -144,7 +147,11 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
       kitchen?.stop();
       await bells.stop();
       await sender.close();
+      // Fastify waits for every answer being written; a client that stops reading would hold the
+      // shutdown for ever, so after a grace period the connections still open are cut.
+      const cut = setTimeout(() => app.server.closeAllConnections(), shutdownGraceMs);
       await app.close();
+      clearTimeout(cut);
       await bus.close();
       limits.close();
       await store.close();

@@ -54,6 +54,7 @@ describe('bistro bin and serve', () => {
       const asset = await fetch(`${url}${script}`);
       assert.equal(asset.status, 200, 'the script is served');
       assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable', 'hashed assets are cached for a year');
+      assert.ok((await asset.arrayBuffer()).byteLength > 0, 'the script has a body');
       assert.equal((await cli.stop('SIGTERM')).code, 0, 'exit 0 on SIGTERM');
     } finally {
       await cli.stop('SIGKILL');
