@@ -8,7 +8,7 @@ import type { MenuItem, Order } from 'bistro/client';
 import { clientFor } from '../../bistro.ts';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { euros } from '../../status-text.ts';
-import { adjustmentWords } from './words.ts';
+import { adjustmentWords } from '../../words.ts';
 import { useAction } from '../../components/use-action.ts';
 
 export interface BasketLine {

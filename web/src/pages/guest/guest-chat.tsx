@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import type { MessageAuthor } from 'bistro/client';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { useConversation } from '../../components/use-conversation.ts';
-import { timeOf } from './words.ts';
+import { timeOf } from '../../words.ts';
 
 const who: Record<MessageAuthor, string> = { guest: 'You', waiter: 'Waiter', kitchen: 'Kitchen', admin: 'Manager' };
 

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Category, MenuItem } from 'bistro/client';
 import { euros } from '../../status-text.ts';
 import { IngredientStepper } from './ingredient-stepper.tsx';
-import { changedPortions } from './words.ts';
+import { changedPortions } from './changed-portions.ts';
 import type { BasketLine } from './basket.tsx';
 
 const categoryTitle: Record<Category, string> = { starters: 'Starters', mains: 'Mains', desserts: 'Desserts', drinks: 'Drinks' };

@@ -7,7 +7,7 @@ import type { Order, OrderStatus } from 'bistro/client';
 import { clientFor } from '../../bistro.ts';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { euros, guestText } from '../../status-text.ts';
-import { adjustmentWords, timeOf } from './words.ts';
+import { adjustmentWords, timeOf } from '../../words.ts';
 import { useAction } from '../../components/use-action.ts';
 
 const steps: { status: OrderStatus; label: string }[] = [

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Message, Order } from 'bistro/client';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { useConversation } from '../../components/use-conversation.ts';
+import { timeOf } from '../../words.ts';
 
 const authorText: Record<Message['from'], string> = { guest: 'Guest', waiter: 'Waiter', kitchen: 'Kitchen', admin: 'Admin' };
 
@@ -36,7 +37,7 @@ export function Conversation({ token, order, onClose }: { token: string; order: 
           <li key={message.id} className={message.from === 'guest' ? 'from-guest' : 'from-staff'}>
             <span className="author">{authorText[message.from]}</span> <span className="text">{message.text}</span>{' '}
             <time className="quiet-text" dateTime={message.at}>
-              {new Date(message.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+              {timeOf(message.at)}
             </time>
           </li>
         ))}
