@@ -97,4 +97,27 @@ describe('the kitchen board', { skip: webUiSkipReason() }, () => {
     assert.ok(width <= phone.width, `the board fits a phone without sideways scrolling (scrollWidth ${width})`);
     assert.deepEqual(r.outside, [], 'the page asked nothing of anyone but the node');
   });
+  test('a board opened late reads every open order but only the latest finished ones, never the whole history', async () => {
+    const kitchen = await r.node.staffKey('kitchen');
+    const served: string[] = [];
+    for (let index = 0; index < 12; index++) {
+      const id = await placeOrder(40 + index, `Late ${index}`);
+      for (const status of ['accepted', 'preparing', 'ready', 'served']) await r.node.request(`/orders/${id}/status`, { method: 'PUT', token: kitchen, json: { status } });
+      served.push(id);
+    }
+    const open = await placeOrder(60, 'Still waiting');
+    const { page } = await r.staff('kitchen', desktop);
+    const listings: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/orders' && request.method() === 'GET') listings.push(url.search);
+    });
+    await page.goto(`${r.node.url}/#/kitchen`);
+    await eventually('the open order on the late board', () => card(page, 'New', open).isVisible());
+    await eventually('the newest served order on the late board', () => card(page, 'Served', served.at(-1) ?? '').isVisible());
+    assert.ok(listings.length > 0, 'the board listed orders');
+    assert.deepEqual(listings.filter((search) => !search.includes('status=')), [], `every listing names a status: ${listings.join(' ')}`);
+    assert.ok(listings.filter((search) => search.includes('status=served')).every((search) => search.includes('limit=10')), `served orders are read ten at most: ${listings.join(' ')}`);
+    assert.equal(await card(page, 'Served', served[0] ?? '').count(), 0, 'the oldest served order is not read at all');
+  });
 });

@@ -5,8 +5,13 @@
  * arrives after a fresher list (or a fresher answer to our own move) changes nothing.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EventType, Message, Order } from 'bistro/client';
+import type { EventType, Message, Order, OrderStatus } from 'bistro/client';
 import { clientFor } from '../../bistro.ts';
+
+const openStatuses: OrderStatus[] = ['placed', 'accepted', 'preparing', 'ready'];
+const finishedStatuses: OrderStatus[] = ['served', 'cancelled'];
+/** Newest first: the board shows the latest ten of each. */
+const finishedRead = 10;
 
 const orderTypes: EventType[] = ['order.placed', 'order.updated', 'order.accepted', 'order.preparing', 'order.ready', 'order.served', 'order.cancelled'];
 
@@ -50,12 +55,20 @@ export function useLiveOrders(token: string, onMessage?: (message: Message) => v
     void (async () => {
       try {
         const { nextCursor: after } = await client.events.list({ after: 'now' });
-        let cursor: string | undefined;
-        do {
-          const page = await client.orders.list(cursor === undefined ? {} : { cursor });
+        // Every open order, but only the latest finished ones: served and cancelled grow all
+        // evening, and a board opened late must not read the whole history first.
+        for (const status of openStatuses) {
+          let cursor: string | undefined;
+          do {
+            const page = await client.orders.list({ status, ...(cursor === undefined ? {} : { cursor }) });
+            setById((previous) => page.items.reduce(merged, previous));
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor !== undefined && !stop.signal.aborted);
+        }
+        for (const status of finishedStatuses) {
+          const page = await client.orders.list({ status, limit: finishedRead });
           setById((previous) => page.items.reduce(merged, previous));
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor !== undefined && !stop.signal.aborted);
+        }
         setLoading(false);
         const types: EventType[] = wantsMessages ? [...orderTypes, 'order.message.posted'] : orderTypes;
         for await (const event of client.follow({ after, types, via: 'sse', signal: stop.signal })) {
