@@ -3,26 +3,18 @@
  * may speak first; the guest's replies appear as they are posted. A send retried after a dropped
  * socket posts once.
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { Message, Order } from 'bistro/client';
-import { ErrorNotice } from '../../components/error-notice.tsx';
+import { useEffect, useRef } from 'react';
+import type { MessageAuthor, Order } from 'bistro/client';
+import { ConversationView } from '../../components/conversation-view.tsx';
 import { useConversation } from '../../components/use-conversation.ts';
-import { timeOf } from '../../words.ts';
 
-const authorText: Record<Message['from'], string> = { guest: 'Guest', waiter: 'Waiter', kitchen: 'Kitchen', admin: 'Admin' };
+const authorText: Record<MessageAuthor, string> = { guest: 'Guest', waiter: 'Waiter', kitchen: 'Kitchen', admin: 'Admin' };
 
 export function Conversation({ token, order, onClose }: { token: string; order: Order; onClose: () => void }) {
-  const { messages, ready, sending, error, clearError, send } = useConversation(token, order.id);
-  const [text, setText] = useState('');
+  const conversation = useConversation(token, order.id);
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => input.current?.focus(), [order.id]);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const said = text.trim();
-    if (ready && said !== '' && (await send(said))) setText('');
-  }
 
   return (
     <section className="card conversation" aria-labelledby="conversation-title">
@@ -32,27 +24,7 @@ export function Conversation({ token, order, onClose }: { token: string; order: 
           Close conversation
         </button>
       </header>
-      <ol className="conversation-log" role="log" aria-label="Conversation" aria-live="polite">
-        {messages.map((message) => (
-          <li key={message.id} className={message.from === 'guest' ? 'from-guest' : 'from-staff'}>
-            <span className="author">{authorText[message.from]}</span> <span className="text">{message.text}</span>{' '}
-            <time className="quiet-text" dateTime={message.at}>
-              {timeOf(message.at)}
-            </time>
-          </li>
-        ))}
-      </ol>
-      {messages.length === 0 && <p className="quiet-text">{ready ? 'No messages yet: you can start the conversation.' : 'Connecting…'}</p>}
-      <form className="conversation-send" onSubmit={(event) => void submit(event)}>
-        <label>
-          Message
-          <input ref={input} value={text} onChange={(event) => setText(event.target.value)} maxLength={500} autoComplete="off" />
-        </label>
-        <button type="submit" disabled={!ready || sending || text.trim() === ''}>
-          Send
-        </button>
-      </form>
-      <ErrorNotice error={error} onDismiss={clearError} />
+      <ConversationView conversation={conversation} authors={authorText} emptyText="No messages yet: you can start the conversation." inputRef={input} />
     </section>
   );
 }
