@@ -46,6 +46,18 @@ test('the webhook benchmarks run at a tiny size: deliveries/s against the undici
 test('the scale benchmarks run at a tiny size: orders/s on PostgreSQL against the insert loop, cross-node latency against raw Redis, none lost or duplicated', async (t) => {
   const reason = await clusterSkipReason();
   if (reason) return void t.skip(reason);
+  const benchSchemas = async (): Promise<string[]> => {
+    const client = new pg.Client({ connectionString: scalePostgresUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ nspname: string }>(`select nspname from pg_namespace where nspname like 'bench\\_%'`);
+      return rows.map((row) => row.nspname);
+    } finally {
+      await client.end();
+    }
+  };
+  // Another run killed half-way may have left its own; only this run's must be gone at the end.
+  const before = new Set(await benchSchemas());
   const resultsDir = mkdtempSync(join(tmpdir(), 'bistro-bench-smoke-'));
   try {
     // 0.4 s: 20 orders a notify round.
@@ -64,14 +76,7 @@ test('the scale benchmarks run at a tiny size: orders/s on PostgreSQL against th
     }
     assert.equal(report.scale[1]?.goals.length, 1, 'the notify goal was judged');
     assert.match(markdown, /## Scale-out[\s\S]*\| POST \/orders on PostgreSQL/, 'the scale table names each benchmark');
-    const client = new pg.Client({ connectionString: scalePostgresUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query(`select nspname from pg_namespace where nspname like 'bench\\_%'`);
-      assert.deepEqual(rows, [], 'every schema the bench made was dropped');
-    } finally {
-      await client.end();
-    }
+    assert.deepEqual((await benchSchemas()).filter((schema) => !before.has(schema)), [], 'every schema the bench made was dropped');
   } finally {
     rmSync(resultsDir, { recursive: true, force: true });
   }
