@@ -9,6 +9,7 @@ import { ErrorNotice } from '../../components/error-notice.tsx';
 import { euros, guestText } from '../../status-text.ts';
 import { adjustmentWords, timeOf } from '../../words.ts';
 import { useAction } from '../../components/use-action.ts';
+import { ForDevelopers } from '../../components/for-developers.tsx';
 
 const steps: { status: OrderStatus; label: string }[] = [
   { status: 'placed', label: 'Placed' },
@@ -67,12 +68,7 @@ export function OrderTracker({ token, order, earlier, onChanged }: { token: stri
         </button>
       )}
       <ErrorNotice error={error} onDismiss={clearError} />
-      <details>
-        <summary>For developers</summary>
-        <p>
-          id <code>{order.id}</code>, status <code>{order.status}</code>, version <code>{order.version}</code>, table <code>{order.table}</code>
-        </p>
-      </details>
+      <ForDevelopers order={order} />
       {earlier.length > 0 && (
         <>
           <h3>Earlier orders</h3>

@@ -7,7 +7,8 @@ import { useState, type DragEvent } from 'react';
 import type { Order, OrderStatus } from 'bistro/client';
 import { ErrorNotice } from '../../components/error-notice.tsx';
 import { boardStatuses, columnTitle, moveText, nextOnPath } from '../../status-text.ts';
-import { ForDevelopers, OrderItems } from '../staff/order-items.tsx';
+import { ForDevelopers } from '../../components/for-developers.tsx';
+import { OrderItems } from '../staff/order-items.tsx';
 import { timePlaced } from '../staff/order-words.ts';
 
 /** Staff may cancel before the meal is ready; the server has the last word either way. */

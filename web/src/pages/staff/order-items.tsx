@@ -18,30 +18,3 @@ export function OrderItems({ order }: { order: Order }) {
     </ul>
   );
 }
-
-/** Raw ids and status, one click away, for whoever debugs the API. */
-export function ForDevelopers({ order }: { order: Order }) {
-  return (
-    <details className="for-developers">
-      <summary>For developers</summary>
-      <dl>
-        <dt>id</dt>
-        <dd>
-          <code>{order.id}</code>
-        </dd>
-        <dt>status</dt>
-        <dd>
-          <code>{order.status}</code>
-        </dd>
-        <dt>version</dt>
-        <dd>
-          <code>{order.version}</code>
-        </dd>
-        <dt>guest</dt>
-        <dd>
-          <code>{order.guestId}</code>
-        </dd>
-      </dl>
-    </details>
-  );
-}
