@@ -61,6 +61,9 @@ export interface PatternRound extends ServerCost {
   /** Bytes the server wrote into sockets to clients (for webhooks: also the deliveries). */
   bytesFromServer: number;
   peakConnections: number;
+  /** The lab's own CPU time during the phase, and its event loop's worst delay (p99): a busy lab would show here, not as a slow pattern. */
+  clientCpuMs: number;
+  clientLoopDelayP99Ms: number;
 }
 
 export interface PatternSummary {
