@@ -196,6 +196,9 @@ function checkPlaced(order: { id?: unknown; status?: unknown }, placed: Set<stri
   placed.add(order.id);
 }
 
+/** GraphQL has no maps: adjustments travel as a list of { ingredient, portions }. */
+const asGraphqlItem = (item: ItemRequest) => ({ ...item, adjustments: Object.entries(item.adjustments).map(([ingredient, portions]) => ({ ingredient, portions })) });
+
 /** Asks one question once; answers its unasked bytes (null where the question has none). Throws on a wrong answer. */
 async function ask(question: LabQuestion, via: RequestVia, line: Line, scene: Scene, placed: Set<string>): Promise<number | null> {
   const id = scene.orderId;
@@ -235,8 +238,8 @@ async function ask(question: LabQuestion, via: RequestVia, line: Line, scene: Sc
   const order =
     via === 'rest' ? await send(line, 'POST', '/orders', { items }, { 'idempotency-key': idempotencyKey })
     : via === 'rpc' ? (await rpc(line, [{ method: 'orders.place', params: { items, idempotencyKey } }], false))[0]
-    : (await graphql(line, 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }', { input: { items, idempotencyKey } }))['placeOrder'];
-  checkPlaced((order ?? {}), placed);
+    : (await graphql(line, 'mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id status } }', { input: { items: items.map(asGraphqlItem), idempotencyKey } }))['placeOrder'];
+  checkPlaced(order ?? {}, placed);
   return null;
 }
 
