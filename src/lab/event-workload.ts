@@ -11,6 +11,7 @@ import type { LabPattern, PatternRound } from './lab-result.ts';
 import type { LabTarget } from './lab-node.ts';
 import { SocketMeter, type Connector, type MeterReading } from './socket-meter.ts';
 import type { WebhookReceiver } from './webhook-receiver.ts';
+import { percentile } from './spread.ts';
 import type { GuestPlan } from './workload-plan.ts';
 
 /** How each pattern listens, through the client's `follow`; the webhook is the receiver's. */
@@ -67,11 +68,6 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T, in
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-export function percentile(sorted: readonly number[], fraction: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
 }
 
 interface SeatedGuest {
@@ -172,13 +168,12 @@ export async function runPhase(pattern: LabPattern | 'baseline', settings: Phase
   const cpu = process.cpuUsage(cpuBefore);
   const reading = meter.read();
   const received = receiverMeter.read();
-  const sorted = [...latencies].sort((a, b) => a - b);
   const updates = pattern === 'baseline' ? 0 : latencies.length;
   return {
     round: {
       updates,
       missed: pattern === 'baseline' ? 0 : guests.length - updates,
-      latencyMs: { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) },
+      latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
       requests: reading.requests,
       pushes: pattern === 'webhook' ? settings.receiver.deliveries : 0,
       bytesToServer: reading.bytesToServer + received.bytesToServer,

@@ -9,8 +9,10 @@ import { runPhase } from './event-workload.ts';
 import { measureServerCost, pinLabProcess, startLabTarget } from './lab-node.ts';
 import type { LabOptions } from './lab-options.ts';
 import { patternLabels, type LabPattern, type LabProgress, type LabResult, type PatternRound, type PatternSummary, type ServerCost, type Spread } from './lab-result.ts';
-import { SocketMeter } from './socket-meter.ts';
+import { SocketMeter, type MeterReading } from './socket-meter.ts';
 import { WebhookReceiver } from './webhook-receiver.ts';
+import { measureRequestResponse } from './request-response.ts';
+import { spreadOf } from './spread.ts';
 import { planWorkload } from './workload-plan.ts';
 
 export interface LabHooks {
@@ -18,32 +20,22 @@ export interface LabHooks {
   signal?: AbortSignal | undefined;
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
-
-export function spread(values: readonly number[]): Spread {
-  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
-}
-
 /** A spread of values every round has; null when any round could not measure it. */
 function knownSpread(values: readonly (number | null)[]): Spread | null {
-  return values.length > 0 && values.every((value) => value !== null) ? spread(values as number[]) : null;
+  return values.length > 0 && values.every((value) => value !== null) ? spreadOf(values) : null;
 }
 
 function summarisePattern(pattern: LabPattern, rounds: PatternRound[]): PatternSummary {
-  const perUpdate = (value: (round: PatternRound) => number) => spread(rounds.map((round) => (round.updates > 0 ? value(round) / round.updates : Number.NaN)));
+  const perUpdate = (value: (round: PatternRound) => number) => spreadOf(rounds.map((round) => (round.updates > 0 ? value(round) / round.updates : Number.NaN)));
   return {
     pattern,
     label: patternLabels[pattern],
     rounds,
-    latencyMs: { p50: spread(rounds.map((round) => round.latencyMs.p50)), p95: spread(rounds.map((round) => round.latencyMs.p95)), p99: spread(rounds.map((round) => round.latencyMs.p99)) },
+    latencyMs: { p50: spreadOf(rounds.map((round) => round.latencyMs.p50)), p95: spreadOf(rounds.map((round) => round.latencyMs.p95)), p99: spreadOf(rounds.map((round) => round.latencyMs.p99)) },
     requestsPerUpdate: perUpdate((round) => round.requests + round.pushes),
     bytesToServerPerUpdate: perUpdate((round) => round.bytesToServer),
     bytesFromServerPerUpdate: perUpdate((round) => round.bytesFromServer),
-    peakConnections: spread(rounds.map((round) => round.peakConnections)),
+    peakConnections: spreadOf(rounds.map((round) => round.peakConnections)),
     serverCpuMs: knownSpread(rounds.map((round) => round.cpuMs)),
     serverPeakRssBytes: knownSpread(rounds.map((round) => round.peakRssBytes)),
   };
@@ -58,13 +50,19 @@ export async function runLab(options: LabOptions, hooks: LabHooks = {}): Promise
   const receiver = await WebhookReceiver.start();
   const setupMeter = new SocketMeter();
   const wire = { bytesToServer: 0, bytesFromServer: 0, connections: 0 };
+  const addWire = (reading: MeterReading) => {
+    wire.bytesToServer += reading.bytesToServer;
+    wire.bytesFromServer += reading.bytesFromServer;
+    wire.connections += reading.connections;
+  };
   try {
     const setup = setupMeter.connector();
     const menu = await createClient({ url: target.urls[0] ?? '', fetch: setup.fetch, WebSocket: setup.WebSocket }).menu.list();
     await setup.close();
     const plan = planWorkload(options.seed, options.guests, options.durationS, menu.items);
     const phases: (LabPattern | 'baseline')[] = ['baseline', ...options.patterns];
-    const total = options.rounds * phases.length;
+    const questionSteps = options.requestSamples > 0 ? options.rounds * 9 : 0;
+    const total = options.rounds * phases.length + questionSteps;
     let done = 0;
     const rounds = new Map<LabPattern, PatternRound[]>(options.patterns.map((pattern) => [pattern, []]));
     const baseline: ServerCost[] = [];
@@ -76,9 +74,7 @@ export async function runLab(options: LabOptions, hooks: LabHooks = {}): Promise
         const cost = measureServerCost(target.pids);
         const outcome = await runPhase(phase, { target, plan, paceMs: options.url === undefined ? options.paceMs : null, receiver, setupMeter, signal: hooks.signal });
         const server = cost.stop();
-        wire.bytesToServer += outcome.clientWire.bytesToServer;
-        wire.bytesFromServer += outcome.clientWire.bytesFromServer;
-        wire.connections += outcome.clientWire.connections;
+        addWire(outcome.clientWire);
         if (phase === 'baseline') baseline.push(server);
         else rounds.get(phase)?.push({ ...outcome.round, ...server });
         if (phase === 'webhook' && receiver.refused > 0) throw new Error(`${receiver.refused} webhook deliveries failed their signature check or named no bell`);
@@ -87,8 +83,16 @@ export async function runLab(options: LabOptions, hooks: LabHooks = {}): Promise
         await pause((options.url === undefined ? options.paceMs : 3000) + 300);
       }
     }
-    hooks.onProgress?.({ done, total, step: 'done' });
-    const setupWire = setupMeter.read();
+    const requestResponse =
+      options.requestSamples > 0
+        ? await measureRequestResponse(
+            { url: target.urls[0] ?? '' },
+            { samples: options.requestSamples, rounds: options.rounds, seed: options.seed, signal: hooks.signal, onReading: addWire, onSetupReading: addWire },
+            (step) => hooks.onProgress?.({ done: done++, total, step }),
+          )
+        : [];
+    hooks.onProgress?.({ done: total, total, step: 'done' });
+    addWire(setupMeter.read());
     return {
       version: 1,
       startedAt,
@@ -108,8 +112,8 @@ export async function runLab(options: LabOptions, hooks: LabHooks = {}): Promise
       target: { kind: target.kind, database: target.database, url: target.urls.join(' ') },
       baseline: { rounds: baseline, serverCpuMs: knownSpread(baseline.map((cost) => cost.cpuMs)), serverPeakRssBytes: knownSpread(baseline.map((cost) => cost.peakRssBytes)) },
       patterns: options.patterns.map((pattern) => summarisePattern(pattern, rounds.get(pattern) ?? [])),
-      requestResponse: [],
-      totals: { bytesToServer: wire.bytesToServer + setupWire.bytesToServer, bytesFromServer: wire.bytesFromServer + setupWire.bytesFromServer, connections: wire.connections + setupWire.connections },
+      requestResponse,
+      totals: wire,
     };
   } finally {
     await receiver.close();

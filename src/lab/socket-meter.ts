@@ -77,38 +77,40 @@ export class SocketMeter {
       connect: (options, callback) =>
         connect(options, (...answer) => {
           // A plain http: target gives a net.Socket; the lab speaks no TLS.
-          if (answer[0] === null) this.track(answer[1] as Socket);
+          if (answer[0] === null) this.track(answer[1]);
           callback(...answer);
         }),
     });
-    const meter = this;
+    // The WebSocket class below has its own `this`.
+    const track = (socket: Socket) => this.track(socket);
+    const countRequest = () => this.countRequest();
     const counted = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-      meter.countRequest();
+      countRequest();
       // undici's fetch is the one Node.js ships; its types differ from the DOM's only in name.
-      return undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher }) as unknown as Promise<Response>;
+      return undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher });
     };
     class MeteredWebSocket extends WebSocket {
       constructor(url: string, protocols?: string | string[]) {
         const options: ClientOptions = {
           createConnection: (connectOptions) => {
             const socket = createConnection(connectOptions as Parameters<typeof createConnection>[0]);
-            meter.track(socket);
+            track(socket);
             return socket;
           },
         };
         super(url, protocols, options);
-        meter.countRequest();
+        countRequest();
       }
 
       override send(data: unknown, ...rest: unknown[]): void {
-        meter.countRequest();
+        countRequest();
         // ws's overloads take (data, options?, callback?); the client only ever sends strings.
         (WebSocket.prototype.send as (...args: unknown[]) => void).call(this, data, ...rest);
       }
     }
     return {
-      fetch: counted as typeof fetch,
-      WebSocket: MeteredWebSocket as unknown as WebSocketConstructor,
+      fetch: counted,
+      WebSocket: MeteredWebSocket,
       close: () => dispatcher.close(),
     };
   }
