@@ -24,8 +24,6 @@ const listening: Record<Exclude<LabPattern, 'webhook'>, { via: PushVia; interval
   'graphql-ws': { via: 'graphql-ws' },
 };
 
-/** A node's own kitchen pace, for a `--url` node whose pace the lab does not set: the default. */
-const assumedPaceMs = 3000;
 /** Past ready, how long a guest may still go unanswered before it counts as missed. */
 const graceMs = 15_000;
 const setupConcurrency = 16;
@@ -33,7 +31,8 @@ const setupConcurrency = 16;
 export interface PhaseSettings {
   target: LabTarget;
   plan: readonly GuestPlan[];
-  paceMs: number | null;
+  /** The kitchen's pace (for a `--url` node, as the lab was told): only how long the phase waits depends on it. */
+  paceMs: number;
   receiver: WebhookReceiver;
   /** Counts the set-up traffic, so the run's totals hold every byte. */
   setupMeter: SocketMeter;
@@ -108,7 +107,7 @@ export async function runPhase(pattern: LabPattern | 'baseline', settings: Phase
   if (!first) throw new Error('a lab phase needs at least one guest');
   // Events after this cursor are the phase's; every node shares the one log, so one cursor serves all.
   const after = (await first.setup.events.list({ after: 'now', limit: 1 })).nextCursor;
-  const paceMs = settings.paceMs ?? assumedPaceMs;
+  const { paceMs } = settings;
   const intervalMs = pattern === 'baseline' || pattern === 'webhook' ? 0 : (listening[pattern].intervalMs ?? 0);
   const lastArrival = settings.plan.at(-1)?.arrivesAfterMs ?? 0;
   const deadline = AbortSignal.any([AbortSignal.timeout(lastArrival + 3 * paceMs + intervalMs + graceMs), ...(settings.signal ? [settings.signal] : [])]);

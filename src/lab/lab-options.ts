@@ -4,7 +4,10 @@ import { labPatterns, type LabPattern } from './lab-result.ts';
 export interface LabOptions {
   /** Guests per phase; each places one order and waits to learn it is ready. */
   guests: number;
-  /** How long the auto kitchen leaves an order in each status (placed → ready is three steps). */
+  /**
+   * How long the auto kitchen leaves an order in each status (placed → ready is three steps). With
+   * `url`, the node's own pace as far as the lab knows: it only sets how long a phase waits.
+   */
   paceMs: number;
   /** Guests arrive over this many seconds, at seeded times. */
   durationS: number;

@@ -72,7 +72,7 @@ export async function runLab(options: LabOptions, hooks: LabHooks = {}): Promise
         hooks.signal?.throwIfAborted();
         hooks.onProgress?.({ done, total, step: `${phase}, round ${round} of ${options.rounds}` });
         const cost = measureServerCost(target.pids);
-        const outcome = await runPhase(phase, { target, plan, paceMs: options.url === undefined ? options.paceMs : null, receiver, setupMeter, signal: hooks.signal });
+        const outcome = await runPhase(phase, { target, plan, paceMs: options.paceMs, receiver, setupMeter, signal: hooks.signal });
         const server = cost.stop();
         addWire(outcome.clientWire);
         if (phase === 'baseline') baseline.push(server);
@@ -80,7 +80,7 @@ export async function runLab(options: LabOptions, hooks: LabHooks = {}): Promise
         if (phase === 'webhook' && receiver.refused > 0) throw new Error(`${receiver.refused} webhook deliveries failed their signature check or named no bell`);
         done += 1;
         // The kitchen still serves the phase's ready orders: let it, so the next phase is not charged for them.
-        await pause((options.url === undefined ? options.paceMs : 3000) + 300);
+        await pause(options.paceMs + 300);
       }
     }
     const requestResponse =
