@@ -42,7 +42,8 @@ export interface LabRunView {
 export function labArgs(request: LabRunRequest): string[] {
   const args = ['lab', '--ndjson', '--guests', String(request.guests), '--pace', String(request.paceMs), '--duration', String(request.durationS), '--rounds', String(request.rounds)];
   if (request.seed !== undefined) args.push('--seed', String(request.seed));
-  if (request.patterns !== undefined) args.push('--patterns', request.patterns.join(','));
+  // In the lab's own order, however they were listed: the result and its charts then read alike run after run.
+  if (request.patterns !== undefined) args.push('--patterns', labPatterns.filter((pattern) => request.patterns?.includes(pattern)).join(','));
   return args;
 }
 
