@@ -14,6 +14,7 @@ import { registerGraphqlRoutes } from './patterns/graphql/graphql-routes.ts';
 import { registerDocs } from './patterns/rest/docs.ts';
 import { registerWebUi } from './patterns/web/web-ui.ts';
 import { registerDemoBell } from './patterns/web/demo-bell.ts';
+import { registerLabRuns } from './patterns/web/lab-runs.ts';
 import { registerRestRoutes } from './patterns/rest/rest-routes.ts';
 import { createRpcDispatcher } from './patterns/rpc/rpc-dispatcher.ts';
 import { registerRpcHttp } from './patterns/rpc/rpc-http.ts';
@@ -116,6 +117,7 @@ export async function startNode(config: Config, overrides: NodeOverrides = {}): 
   // One level below the package root both as src/server.ts and bundled into dist/.
   await registerWebUi(app, fileURLToPath(new URL('../web/dist/', import.meta.url)));
   await registerDemoBell(app, { enabled: config.webhookAllowPrivate, clock: () => core.clock().getTime() });
+  registerLabRuns(app, core);
 
   const kitchen = config.kitchen === 'auto' ? new AutoKitchen(core, config.kitchenPaceMs, (error) => app.log.error({ err: error }, 'auto kitchen')) : null;
   await kitchen?.start();

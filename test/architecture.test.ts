@@ -52,6 +52,6 @@ test('the client imports no Node.js built-in and no server code, except its Node
 
 test('the web UI reaches Bistro only through bistro/client, as any browser client would', async () => {
   const bad = ['../../src/core/core.ts', '../../test/helpers/node.ts', '../../client/index.ts', 'node:fs', 'ws'];
-  const good = ['bistro/client', './meter.ts', './pages/guest/guest-page.tsx', 'react', 'react-dom/client'];
+  const good = ['bistro/client', 'bistro/lab-charts', 'bistro/lab-result', './meter.ts', './pages/guest/guest-page.tsx', 'react', 'react-dom/client'];
   assert.deepEqual(await refused('web/src/bistro.ts', [...bad, ...good]), bad, 'exactly the forbidden imports are refused');
 });

@@ -1369,6 +1369,7 @@ export const errorStatuses = {
   "idempotency_key_in_progress": 409,
   "webhook_disabled": 409,
   "quota_exceeded": 409,
+  "lab_run_in_progress": 409,
   "menu_item_unavailable": 409,
   "version_mismatch": 412,
   "request_timeout": 408,

@@ -30,6 +30,7 @@ export { formatCursor, nowCursor, parseCursor, startCursor } from './cursor.ts';
 export type { CommitListener, Invoke, InvokeOptions, InvokeResult } from './invoke.ts';
 export { mustSend, plainSchema, type JsonObject } from './json-schema.ts';
 export { tokenOfParameter } from './auth.ts';
+export { compileValidator, type Validator } from './validation.ts';
 export type { AnyOperation, GraphqlBinding, HttpMethod, RestBinding } from './operation.ts';
 export { BistroError, clipped, errorCatalogue, fieldErrorSummary, invalid, pointerToken, wireFieldErrors, type ErrorCode, type FieldError, type WireFieldError } from '../domain/errors.ts';
 export type { CloudEvent, EventType } from '../domain/events.ts';

@@ -15,6 +15,7 @@ export const errorCatalogue = {
   idempotency_key_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still being processed.', when: 'the first request with this key is still running' },
   webhook_disabled: { status: 409, title: 'The webhook endpoint is disabled.', when: 'testing or replaying to a disabled endpoint: enable it first (`PATCH /webhooks/{id}` with `enabled: true`)' },
   quota_exceeded: { status: 409, title: 'You have reached a limit.', when: 'a principal already has 20 webhook endpoints' },
+  lab_run_in_progress: { status: 409, title: 'A lab run is already going on.', when: 'starting a lab run in the web UI (`POST /lab/runs`) while this node\'s last one still runs: wait for it (`GET /lab/runs/current`)' },
   menu_item_unavailable: { status: 409, title: 'A menu item in the order is not available.', when: 'an ordered item is off the menu for now' },
   version_mismatch: { status: 412, title: 'The resource changed since you read it.', when: 'If-Match (or `expectedVersion`) names an older state of the resource' },
   request_timeout: { status: 408, title: 'The request did not arrive in time.', when: 'the headers or the body came too slowly (`BISTRO_HEADERS_TIMEOUT_MS`, `BISTRO_REQUEST_TIMEOUT_MS`)' },

@@ -14,6 +14,7 @@ const statuses: Record<ErrorCode, number> = {
   invalid_transition: 409,
   already_exists: 409,
   idempotency_key_in_progress: 409,
+  lab_run_in_progress: 409,
   menu_item_unavailable: 409,
   webhook_disabled: 409,
   quota_exceeded: 409,

@@ -5,10 +5,11 @@ import { EventLogPage } from './pages/events/event-log-page.tsx';
 import { GuestPage } from './pages/guest/guest-page.tsx';
 import { WebhookInspector } from './pages/inspector/webhook-inspector.tsx';
 import { KitchenBoard } from './pages/kitchen/kitchen-board.tsx';
+import { LabPage } from './pages/lab/lab-page.tsx';
 import { WaiterConsole } from './pages/waiter/waiter-console.tsx';
 import { useRoute, type Page } from './route.ts';
 
-const titles: Record<Page, string> = { guest: 'Your table', kitchen: 'Kitchen board', waiter: 'Waiter console', webhooks: 'Webhook inspector', events: 'Event log' };
+const titles: Record<Page, string> = { guest: 'Your table', kitchen: 'Kitchen board', waiter: 'Waiter console', webhooks: 'Webhook inspector', events: 'Event log', lab: 'Pattern Lab' };
 
 function PageFor({ page }: { page: Page }) {
   switch (page) {
@@ -22,6 +23,8 @@ function PageFor({ page }: { page: Page }) {
       return <WebhookInspector />;
     case 'events':
       return <EventLogPage />;
+    case 'lab':
+      return <LabPage />;
   }
 }
 

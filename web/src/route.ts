@@ -1,7 +1,7 @@
 /** Pages live after the `#`, so no page path can shadow an API path such as /webhooks or /events. */
 import { useSyncExternalStore } from 'react';
 
-export const pages = ['guest', 'kitchen', 'waiter', 'webhooks', 'events'] as const;
+export const pages = ['guest', 'kitchen', 'waiter', 'webhooks', 'events', 'lab'] as const;
 export type Page = (typeof pages)[number];
 
 function current(): Page {

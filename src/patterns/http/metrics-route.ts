@@ -23,7 +23,7 @@ function patternOfRoute(url: string): string {
   if (known !== undefined) return known;
   if (url.startsWith('/graphiql')) return 'graphql';
   if (url.startsWith('/docs') || url === '/openapi.json' || url === '/openrpc.json') return 'docs';
-  if (url === '/' || url.startsWith('/assets/') || url.startsWith('/demo/')) return 'web';
+  if (url === '/' || url.startsWith('/assets/') || url.startsWith('/demo/') || url.startsWith('/lab/')) return 'web';
   return 'rest';
 }
 

@@ -36,6 +36,7 @@ export const rpcErrorCodes = {
   idempotency_key_in_progress: -32009,
   menu_item_unavailable: -32009,
   webhook_disabled: -32009,
+  lab_run_in_progress: -32009,
   quota_exceeded: -32009,
   version_mismatch: -32012,
   request_timeout: -32008,

@@ -1,4 +1,4 @@
-/** The bar above every page: the four roles, the live event log, the API documents, and who is signed in. */
+/** The bar above every page: the four roles, the live event log, the Pattern Lab, the API documents, and who is signed in. */
 import { hrefOf, type Page } from '../route.ts';
 import { useSession } from '../session.ts';
 
@@ -8,6 +8,7 @@ const tabs: { page: Page; label: string }[] = [
   { page: 'waiter', label: 'Waiter' },
   { page: 'webhooks', label: 'Webhooks' },
   { page: 'events', label: 'Event log' },
+  { page: 'lab', label: 'Lab' },
 ];
 
 const documents = [
