@@ -40,7 +40,8 @@ export interface LabRunView {
 
 /** The `bistro lab` arguments for a request: the page's small workload, as NDJSON on stdout. */
 export function labArgs(request: LabRunRequest): string[] {
-  const args = ['lab', '--ndjson', '--guests', String(request.guests), '--pace', String(request.paceMs), '--duration', String(request.durationS), '--rounds', String(request.rounds)];
+  // Ten samples a question keep the request side to a few seconds, like the rest of a page's run.
+  const args = ['lab', '--ndjson', '--requests', '10', '--guests', String(request.guests), '--pace', String(request.paceMs), '--duration', String(request.durationS), '--rounds', String(request.rounds)];
   if (request.seed !== undefined) args.push('--seed', String(request.seed));
   // In the lab's own order, however they were listed: the result and its charts then read alike run after run.
   if (request.patterns !== undefined) args.push('--patterns', labPatterns.filter((pattern) => request.patterns?.includes(pattern)).join(','));
