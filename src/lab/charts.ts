@@ -98,11 +98,11 @@ function legend(spec: ChartSpec): string {
   const parts = [
     line(8, 14, 22, 14, `stroke="${colors.bar}" stroke-width="10"`),
     text(28, 18, 'median of the rounds'),
-    line(160, 14, 190, 14, `stroke="${colors.whisker}" stroke-width="1.5"`),
-    text(196, 18, 'least to greatest round'),
+    line(172, 14, 200, 14, `stroke="${colors.whisker}" stroke-width="1.5"`),
+    text(206, 18, 'least to greatest round'),
   ];
   const kinds = new Set(spec.rows.flatMap((row) => row.marks ?? []).map((mark) => mark.kind));
-  let x = 350;
+  let x = 370;
   if (kinds.has('p95')) {
     parts.push(line(x, 8, x, 20, `stroke="${colors.p95}" stroke-width="2"`), text(x + 6, 18, 'p95'));
     x += 44;
