@@ -20,7 +20,7 @@ import {
 } from '../../src/lab/lab-result.ts';
 
 const guests = 200;
-const MB = 1024 * 1024;
+const MB = 1e6;
 /** Each round is the typical round scaled by one of these, so ranges are visible but small. */
 const roundFactors = [0.94, 1, 1.09];
 
