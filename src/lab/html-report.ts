@@ -4,24 +4,27 @@
  * browser prove that: anything fetched from outside would be refused and show as an error.
  */
 import { labCharts, type LabChart } from './charts.ts';
-import { escapeXml, formatBytes, formatMs, formatNumber, labCommand, spreadText } from './format.ts';
+import { escapeXml, formatBytes, formatIn, formatMs, formatNumber, labCommand, rangeText, scaleFor, spreadText, type Measure } from './format.ts';
 import { questionLabels, viaLabels, type LabResult, type Spread } from './lab-result.ts';
 
 const style = `
   :root { color-scheme: light; }
-  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111827; background: #ffffff; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; line-height: 1.45; }
+  body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111827; background: #ffffff; margin: 2rem auto; max-width: 84rem; padding: 0 1rem; line-height: 1.45; }
   h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
   h2 { font-size: 1.25rem; margin-top: 2.5rem; border-bottom: 1px solid #e5e7eb; padding-bottom: 0.3rem; }
   .lede { color: #4b5563; margin-top: 0; }
   pre { background: #f3f4f6; padding: 0.75rem 1rem; overflow-x: auto; border-radius: 4px; }
   code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
   .table-wrap { overflow-x: auto; }
-  table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.9rem; }
-  th, td { padding: 0.35rem 0.6rem; border-bottom: 1px solid #e5e7eb; text-align: right; white-space: nowrap; vertical-align: top; }
+  table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.85rem; }
+  caption { text-align: left; padding-bottom: 0.3rem; }
+  th, td { padding: 0.35rem 0.5rem; border-bottom: 1px solid #e5e7eb; text-align: right; vertical-align: top; }
+  td { white-space: nowrap; }
+  .range { display: block; color: #4b5563; font-size: 0.8rem; }
   th:first-child, td:first-child, td.text, th.text { text-align: left; }
   thead th { background: #f9fafb; font-weight: 600; }
   tfoot td { color: #4b5563; font-style: italic; }
-  .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 40rem), 1fr)); gap: 1.5rem; margin-top: 1.5rem; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 41rem), 1fr)); gap: 1.5rem; margin-top: 1.5rem; }
   figure { margin: 0; }
   figure h3 { font-size: 1rem; margin: 0 0 0.4rem; }
   figure svg { max-width: 100%; height: auto; display: block; }
@@ -36,8 +39,12 @@ function cell(content: string, className?: string): string {
   return `<td${className ? ` class="${className}"` : ''}>${escapeXml(content)}</td>`;
 }
 
-function orNot(spread: Spread | null, measure: 'ms' | 'bytes'): string {
-  return spread ? spreadText(spread, measure) : 'not measured';
+/** "12 ms (10–15)" as spreadText writes it, the range on its own line so a wide table still fits a window. */
+function spreadCell(spread: Spread | null, measure: Measure): string {
+  if (!spread) return cell('not measured');
+  const scale = scaleFor(measure, spread.median);
+  const range = rangeText(spread, scale);
+  return `<td>${escapeXml(formatIn(spread.median, scale))}${range ? ` <span class="range">(${escapeXml(range)})</span>` : ''}</td>`;
 }
 
 function figure(chart: LabChart): string {
@@ -48,19 +55,19 @@ function patternTable(result: LabResult): string {
   const rows = result.patterns.map((pattern) =>
     '<tr>' +
     cell(pattern.label) +
-    cell(spreadText(pattern.latencyMs.p50, 'ms')) +
-    cell(spreadText(pattern.latencyMs.p95, 'ms')) +
-    cell(spreadText(pattern.latencyMs.p99, 'ms')) +
-    cell(spreadText(pattern.requestsPerUpdate, 'count')) +
-    cell(spreadText(pattern.bytesToServerPerUpdate, 'bytes')) +
-    cell(spreadText(pattern.bytesFromServerPerUpdate, 'bytes')) +
-    cell(spreadText(pattern.peakConnections, 'count')) +
-    cell(orNot(pattern.serverCpuMs, 'ms')) +
-    cell(orNot(pattern.serverPeakRssBytes, 'bytes')) +
+    spreadCell(pattern.latencyMs.p50, 'ms') +
+    spreadCell(pattern.latencyMs.p95, 'ms') +
+    spreadCell(pattern.latencyMs.p99, 'ms') +
+    spreadCell(pattern.requestsPerUpdate, 'count') +
+    spreadCell(pattern.bytesToServerPerUpdate, 'bytes') +
+    spreadCell(pattern.bytesFromServerPerUpdate, 'bytes') +
+    spreadCell(pattern.peakConnections, 'count') +
+    spreadCell(pattern.serverCpuMs, 'ms') +
+    spreadCell(pattern.serverPeakRssBytes, 'bytes') +
     '</tr>',
   );
   const { baseline } = result;
-  const baselineRow = `<tr>${cell('Baseline (nobody listens)')}${'<td></td>'.repeat(7)}${cell(orNot(baseline.serverCpuMs, 'ms'))}${cell(orNot(baseline.serverPeakRssBytes, 'bytes'))}</tr>`;
+  const baselineRow = `<tr>${cell('Baseline (nobody listens)')}${'<td></td>'.repeat(7)}${spreadCell(baseline.serverCpuMs, 'ms')}${spreadCell(baseline.serverPeakRssBytes, 'bytes')}</tr>`;
   const head = ['Pattern', 'Latency p50', 'p95', 'p99', 'Requests / update', 'Bytes ↑ / update', 'Bytes ↓ / update', 'Peak connections', 'Server CPU', 'Peak RSS'];
   return `<div class="table-wrap"><table id="patterns-table"><caption class="note">Median over rounds, least–greatest round in brackets.</caption><thead><tr>${head.map((h) => `<th scope="col">${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody><tfoot>${baselineRow}</tfoot></table></div>`;
 }
@@ -80,11 +87,11 @@ function questionTable(result: LabResult): string {
     '<tr>' +
     cell(questionLabels[question.question], 'text') +
     cell(viaLabels[question.via], 'text') +
-    cell(spreadText(question.latencyMs.p50, 'ms')) +
-    cell(spreadText(question.latencyMs.p99, 'ms')) +
+    spreadCell(question.latencyMs.p50, 'ms') +
+    spreadCell(question.latencyMs.p99, 'ms') +
     cell(String(question.roundTrips)) +
-    cell(spreadText(question.bytesToServer, 'bytes')) +
-    cell(spreadText(question.bytesFromServer, 'bytes')) +
+    spreadCell(question.bytesToServer, 'bytes') +
+    spreadCell(question.bytesFromServer, 'bytes') +
     cell(question.unaskedBodyBytes === null ? '–' : formatBytes(question.unaskedBodyBytes)) +
     '</tr>',
   );

@@ -83,8 +83,8 @@ test('the HTML report holds every chart and table row, and loads nothing from ou
   for (const chart of labCharts(sample)) assert.ok(html.includes(chart.svg), `the ${chart.id} chart is inline`);
   for (const pattern of labPatterns) assert.ok(html.includes(patternLabels[pattern]), `the ${pattern} label`);
   for (const question of labQuestions) assert.ok(html.includes(questionLabels[question]), `the question "${question}"`);
-  assert.ok(html.includes(spreadText(sample.patterns[0]!.latencyMs.p50, 'ms')), 'a median with its range');
-  assert.ok(html.includes('502 ms (472–547)'), 'poll-1s p50 as the table shows it');
+  assert.ok(html.includes(spreadText(sample.baseline.serverCpuMs!, 'ms')), 'the baseline CPU, median with its range');
+  assert.ok(html.includes('502 ms <span class="range">(472–547)</span>'), 'poll-1s p50 with its range, as the table shows it');
   assert.ok(html.includes('bistro lab --guests 200 --pace 2000 --duration 30 --rounds 3 --requests 100 --seed 42'), 'the command that reproduces it');
   assert.ok(html.includes(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`), 'a CSP that refuses anything from outside');
   assert.doesNotMatch(html, /\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i, 'no src or href points outside');
