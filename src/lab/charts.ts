@@ -111,7 +111,13 @@ function legend(spec: ChartSpec): string {
   return parts.join('');
 }
 
-function renderChart(spec: ChartSpec): string {
+/** A round where nobody learnt anything divides by zero upstream; such a row is drawn as not measured, not as an axis of NaN. */
+function drawable(spread: Spread | null): Spread | null {
+  return spread && [spread.median, spread.min, spread.max].every(Number.isFinite) ? spread : null;
+}
+
+function renderChart(given: ChartSpec): string {
+  const spec = { ...given, rows: given.rows.map((row) => ({ ...row, spread: drawable(row.spread), marks: row.marks?.filter((mark) => Number.isFinite(mark.value)) })) };
   const values = spec.rows.flatMap((row) => (row.spread ? [row.spread.min, row.spread.max, ...(row.marks ?? []).map((mark) => mark.value)] : []));
   if (spec.reference) values.push(spec.reference.value);
   const greatest = Math.max(0, ...values);

@@ -103,3 +103,22 @@ test('labels are escaped in the charts and the report', () => {
   assert.ok(html.includes('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; co'), 'the label shows as text');
   for (const chart of labCharts(hostile)) assert.ok(!chart.svg.includes('<script'), `${chart.id} escapes it too`);
 });
+
+test('a smaller run draws what it has: one pattern, no request-response side, an update count of zero', () => {
+  const small: LabResult = structuredClone(sample);
+  small.patterns = small.patterns.filter((pattern) => pattern.pattern === 'sse' || pattern.pattern === 'webhook');
+  small.patterns[1]!.requestsPerUpdate = { median: Infinity, min: Infinity, max: Infinity };
+  small.requestResponse = [];
+  small.settings.requestSamples = 0;
+  small.settings.patterns = ['sse', 'webhook'];
+  const charts = labCharts(small);
+  assert.ok(!charts.some((chart) => chart.id.startsWith('rr-')), 'no request-response charts when that side was skipped');
+  const requests = charts.find((chart) => chart.id === 'requests-per-update');
+  assert.equal(count(requests?.svg ?? '', '<rect '), 1, 'the pattern that divided by zero has no bar');
+  assert.ok(requests?.svg.includes('not measured'), 'and says so');
+  assert.ok(!charts.some((chart) => chart.svg.includes('NaN')), 'no NaN reaches an SVG');
+  const html = htmlReport(small);
+  assert.ok(html.includes('Skipped in this run'), 'the report says the request-response side was skipped');
+  assert.ok(html.includes('--patterns sse,webhook'), 'the command names the patterns run');
+  assert.ok(!terminalTable(small, { color: false }).includes('Request-response'), 'the terminal leaves the skipped side out');
+});
