@@ -70,6 +70,8 @@ function patternRound(t: Typical, factor: number): PatternRound {
     peakConnections: Math.round(t.peakConnections * (factor > 1 ? 1 : factor)),
     cpuMs: Math.round(t.cpuMs * factor),
     peakRssBytes: Math.round(t.rssMb * factor * MB),
+    clientCpuMs: Math.round(t.cpuMs * 0.8 * factor),
+    clientLoopDelayP99Ms: round(12 * factor, 1),
   };
 }
 
