@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { exitCodes } from './cli/exit-codes.ts';
 import { followCommand } from './cli/follow.ts';
+import { labCommand } from './cli/lab.ts';
 import { chatCommand } from './cli/chat.ts';
 import { menuCommand } from './cli/menu.ts';
 import { orderCommand } from './cli/order.ts';
@@ -48,11 +49,12 @@ Examples:
   bistro order fish-and-chips --adjust salt=0 --adjust fish=2 --table 4
   bistro follow --via sse
   bistro webhooks listen --types order.ready
+  bistro lab --guests 20 --rounds 1
 
 Exit status: 0 ok, 1 the server refused (code on stderr), 2 usage error, 3 cannot reach the server,
 4 token missing or not allowed, 5 server busy or not ready: try again later.`,
     );
-  for (const add of [serveCommand, menuCommand, orderCommand, statusCommand, followCommand, chatCommand, webhooksCommand]) add(program);
+  for (const add of [serveCommand, menuCommand, orderCommand, statusCommand, followCommand, chatCommand, webhooksCommand, labCommand]) add(program);
   parseErrorsAsUsage(program, json);
   return program;
 }
