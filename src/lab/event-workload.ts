@@ -4,11 +4,12 @@
  * Sitting down and placing the order go through a set-up meter instead: every pattern pays them
  * alike, and they are not what a pattern costs.
  */
+import { setMaxListeners } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { createClient, type BistroClient, type CloudEvent, type PushVia } from '../../client/node.ts';
-import type { LabPattern, PatternRound } from './lab-result.ts';
-import type { LabTarget } from './lab-node.ts';
+import type { LabPattern, PatternRound, ServerCost } from './lab-result.ts';
+import { measureServerCost, type LabTarget } from './lab-node.ts';
 import { SocketMeter, type Connector, type MeterReading } from './socket-meter.ts';
 import type { WebhookReceiver } from './webhook-receiver.ts';
 import { percentile } from './spread.ts';
@@ -39,9 +40,8 @@ export interface PhaseSettings {
   signal?: AbortSignal | undefined;
 }
 
-/** What the phase's clients cost, without the server's side (run-lab measures that around it). */
 export interface PhaseOutcome {
-  round: Omit<PatternRound, 'cpuMs' | 'peakRssBytes'>;
+  round: PatternRound;
   /** The clients' own sockets to the nodes (not the receiver's): what a counter in front of the nodes saw. */
   clientWire: MeterReading;
 }
@@ -111,17 +111,23 @@ export async function runPhase(pattern: LabPattern | 'baseline', settings: Phase
   const intervalMs = pattern === 'baseline' || pattern === 'webhook' ? 0 : (listening[pattern].intervalMs ?? 0);
   const lastArrival = settings.plan.at(-1)?.arrivesAfterMs ?? 0;
   const deadline = AbortSignal.any([AbortSignal.timeout(lastArrival + 3 * paceMs + intervalMs + graceMs), ...(settings.signal ? [settings.signal] : [])]);
+  // Every guest waits on it at once: hundreds of listeners are the design, not a leak.
+  setMaxListeners(0, deadline);
   if (pattern === 'webhook') settings.receiver.meterWith(receiverMeter);
 
+  // From here on: seating the guests is the same for every pattern and none of its cost.
+  const serverCost = measureServerCost(settings.target.pids);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const cpuBefore = process.cpuUsage();
   const startedAt = Date.now();
   const endpoints: { guest: SeatedGuest; id: string }[] = [];
+  let server: ServerCost = { cpuMs: null, peakRssBytes: null };
+  let leftBehind: PromiseRejectedResult | undefined;
   const latencies: number[] = [];
 
   const runGuest = async (guest: SeatedGuest, index: number): Promise<void> => {
-    await sleep(startedAt + guest.plan.arrivesAfterMs - Date.now(), settings.signal);
+    await sleep(startedAt + guest.plan.arrivesAfterMs - Date.now(), deadline);
     if (pattern === 'baseline') {
       await guest.setup.orders.place({ items: [guest.plan.item] }, { idempotencyKey: randomUUID() });
       return;
@@ -156,12 +162,16 @@ export async function runPhase(pattern: LabPattern | 'baseline', settings: Phase
     if (pattern === 'baseline') await sleep(3 * paceMs + 500, settings.signal);
   } finally {
     loopDelay.disable();
+    server = serverCost.stop();
+    // Every bell is taken back before the set-up connections close: an endpoint left behind would
+    // cost the node work on every later commit, and so every later phase.
+    const removed = await Promise.allSettled(endpoints.map(({ guest, id }) => guest.setup.webhooks.delete({ id })));
     for (const connector of setupConnectors) await connector.close();
-    const owners = endpoints.map(({ guest, id }) => guest.setup.webhooks.delete({ id }));
-    await Promise.allSettled(owners);
     settings.receiver.closeConnections();
+    leftBehind = removed.find((outcome) => outcome.status === 'rejected');
     settings.receiver.meterWith(undefined);
   }
+  if (leftBehind) throw new Error(`a guest's webhook endpoint could not be deleted: ${String(leftBehind.reason)}`);
   // Sockets report their final counts on `close`, a turn of the loop after they are ended.
   await sleep(50);
   const cpu = process.cpuUsage(cpuBefore);
@@ -181,6 +191,7 @@ export async function runPhase(pattern: LabPattern | 'baseline', settings: Phase
       peakConnections: reading.peakConnections + received.peakConnections,
       clientCpuMs: Math.round((cpu.user + cpu.system) / 1000),
       clientLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+      ...server,
     },
     clientWire: reading,
   };

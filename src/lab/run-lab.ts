@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { createClient } from '../../client/node.ts';
 import { runPhase } from './event-workload.ts';
-import { measureServerCost, pinLabProcess, startLabTarget } from './lab-node.ts';
+import { pinLabProcess, startLabTarget } from './lab-node.ts';
 import type { LabOptions } from './lab-options.ts';
 import { patternLabels, type LabPattern, type LabProgress, type LabResult, type PatternRound, type PatternSummary, type ServerCost, type Spread } from './lab-result.ts';
 import { SocketMeter, type MeterReading } from './socket-meter.ts';
@@ -71,12 +71,10 @@ export async function runLab(options: LabOptions, hooks: LabHooks = {}): Promise
       for (const phase of order) {
         hooks.signal?.throwIfAborted();
         hooks.onProgress?.({ done, total, step: `${phase}, round ${round} of ${options.rounds}` });
-        const cost = measureServerCost(target.pids);
         const outcome = await runPhase(phase, { target, plan, paceMs: options.paceMs, receiver, setupMeter, signal: hooks.signal });
-        const server = cost.stop();
         addWire(outcome.clientWire);
-        if (phase === 'baseline') baseline.push(server);
-        else rounds.get(phase)?.push({ ...outcome.round, ...server });
+        if (phase === 'baseline') baseline.push({ cpuMs: outcome.round.cpuMs, peakRssBytes: outcome.round.peakRssBytes });
+        else rounds.get(phase)?.push(outcome.round);
         if (phase === 'webhook' && receiver.refused > 0) throw new Error(`${receiver.refused} webhook deliveries failed their signature check or named no bell`);
         done += 1;
         // The kitchen still serves the phase's ready orders: let it, so the next phase is not charged for them.
