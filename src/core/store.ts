@@ -162,6 +162,12 @@ export interface StoreSession {
     behind(head: number, limit: number): Promise<StoredEndpoint[]>;
     /** Moves the cursor from `from` to `to`; false when someone else moved it first (their deliveries stand). */
     advance(id: string, from: number, to: number): Promise<boolean>;
+    /**
+     * Moves the cursors of endpoints that take none of the events up to `to`, in one write; a
+     * cursor already at or past `to` stays. Safe without a compare-and-set: there is nothing in
+     * between for another worker to have queued.
+     */
+    advanceIdle(ids: readonly string[], to: number): Promise<void>;
     /** Success clears it (null); a failure sets it only if it was clear. */
     setFailingSince(id: string, since: string | null): Promise<void>;
     disable(id: string, reason: string, now: string): Promise<void>;

@@ -96,6 +96,10 @@ export function webhookRepository(db: Db, { rowLocks }: QueueOptions): StoreSess
       const result = await db.updateTable('webhook_endpoints').set({ cursor: to }).where('id', '=', id).where('cursor', '=', from).executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
+    async advanceIdle(ids, to) {
+      if (ids.length === 0) return;
+      await db.updateTable('webhook_endpoints').set({ cursor: to }).where('id', 'in', ids).where('cursor', '<', to).execute();
+    },
     async setFailingSince(id, since) {
       // Only a change is written: a success on a healthy endpoint (the usual case) writes nothing.
       const query = db
