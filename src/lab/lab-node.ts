@@ -47,8 +47,10 @@ export function pinLabProcess(): Pinning {
 
 /** The limits a real node keeps against one busy address would measure the lab's single host, not the patterns. */
 function labNodeEnv(options: LabOptions, adminToken: string): NodeJS.ProcessEnv {
+  // None of the caller's own settings: a lab started by a node of a cluster must not join its bus or database.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BISTRO_')));
   return {
-    ...process.env,
+    ...inherited,
     PORT: '0',
     HOST: '127.0.0.1',
     BISTRO_ADMIN_TOKEN: adminToken,

@@ -3,7 +3,7 @@
  * round taking them in turn (reversed every other round, so drift hits all alike), medians of
  * rounds with each round's range as the noise.
  */
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
 import { createClient } from '../../client/node.ts';
 import { runPhase } from './event-workload.ts';
 import { pinLabProcess, startLabTarget } from './lab-node.ts';
@@ -106,7 +106,8 @@ export async function runLab(options: LabOptions, hooks: LabHooks = {}): Promise
         nodes: options.url === undefined ? options.nodes : 1,
         url: options.url ?? null,
       },
-      machine: { cpus: availableParallelism(), node: process.version, platform: `${process.platform} ${process.arch}`, pinned: pinning.pinned, pinnedNote: pinning.note },
+      // The machine's CPUs: availableParallelism() would say 1 once the lab is pinned.
+      machine: { cpus: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}`, pinned: pinning.pinned, pinnedNote: pinning.note },
       target: { kind: target.kind, database: target.database, url: target.urls.join(' ') },
       baseline: { rounds: baseline, serverCpuMs: knownSpread(baseline.map((cost) => cost.cpuMs)), serverPeakRssBytes: knownSpread(baseline.map((cost) => cost.peakRssBytes)) },
       patterns: options.patterns.map((pattern) => summarisePattern(pattern, rounds.get(pattern) ?? [])),

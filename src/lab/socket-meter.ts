@@ -33,21 +33,20 @@ export class SocketMeter {
   #requests = 0;
   #connections = 0;
   #peak = 0;
-  /** Each live socket and which way its reads go. */
-  readonly #live = new Map<Socket, 'client' | 'receiver'>();
+  readonly #live = new Set<Socket>();
 
   /**
-   * Counts a socket until it closes. A client socket writes toward the server; a receiver socket
-   * (the lab's webhook receiver) is the server's connection to us, so its reads come from the server.
+   * Counts a socket until it closes. Every socket counted is the lab's end, whoever dialled: a
+   * client's, or the webhook receiver's that Bistro opened. What it writes goes to the server and
+   * what it reads came from it.
    */
-  track(socket: Socket, side: 'client' | 'receiver' = 'client'): void {
-    this.#live.set(socket, side);
+  track(socket: Socket): void {
+    this.#live.add(socket);
     this.#connections += 1;
     this.#peak = Math.max(this.#peak, this.#live.size);
     socket.once('close', () => {
-      const [toServer, fromServer] = side === 'client' ? [socket.bytesWritten, socket.bytesRead] : [socket.bytesRead, socket.bytesWritten];
-      this.#closedToServer += toServer;
-      this.#closedFromServer += fromServer;
+      this.#closedToServer += socket.bytesWritten;
+      this.#closedFromServer += socket.bytesRead;
       this.#live.delete(socket);
     });
   }
@@ -63,9 +62,9 @@ export class SocketMeter {
   read(): MeterReading {
     let toServer = this.#closedToServer;
     let fromServer = this.#closedFromServer;
-    for (const [socket, side] of this.#live) {
-      toServer += side === 'client' ? socket.bytesWritten : socket.bytesRead;
-      fromServer += side === 'client' ? socket.bytesRead : socket.bytesWritten;
+    for (const socket of this.#live) {
+      toServer += socket.bytesWritten;
+      fromServer += socket.bytesRead;
     }
     return { bytesToServer: toServer, bytesFromServer: fromServer, requests: this.#requests, connections: this.#connections, peakConnections: this.#peak };
   }

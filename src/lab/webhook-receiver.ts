@@ -1,6 +1,6 @@
 /**
  * The lab's webhook receiver: the bells the guests hand over. It listens on 127.0.0.1, counts its
- * sockets on the phase's meter (from the server's side: what it reads, Bistro sent), checks each
+ * sockets on the phase's meter (what it reads, Bistro sent), checks each
  * delivery's signature as a real consumer must, and tells the waiting guest.
  */
 import { createServer, type Server } from 'node:http';
@@ -28,7 +28,7 @@ export class WebhookReceiver {
   static async start(): Promise<WebhookReceiver> {
     const server = createServer();
     const receiver = new WebhookReceiver(server);
-    server.on('connection', (socket: Socket) => receiver.#meter?.track(socket, 'receiver'));
+    server.on('connection', (socket: Socket) => receiver.#meter?.track(socket));
     server.on('request', (request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));

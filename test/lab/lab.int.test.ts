@@ -62,6 +62,7 @@ test('the numbers tell the patterns apart the way the article says they should',
   const webhook = pattern('webhook').rounds[0];
   assert.equal(webhook?.pushes, guests, 'one delivery per guest, started by the server');
   assert.equal(webhook?.requests, guests, 'the guests sent one request each: handing over the bell');
+  assert.ok((webhook?.bytesFromServer ?? 0) > (webhook?.bytesToServer ?? 0), 'the deliveries Bistro sent outweigh the bells handed over and the receiver’s empty answers');
   for (const name of ['poll-1s', 'poll-5s', 'long-poll', 'sse', 'websocket', 'graphql-ws'] as const) assert.equal(pattern(name).rounds[0]?.pushes, 0, `${name}: the server starts no request`);
   assert.ok(pattern('poll-5s').latencyMs.p99.median > pattern('sse').latencyMs.p99.median, 'polling every 5 s learns later than a stream');
 });
