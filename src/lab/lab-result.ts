@@ -142,3 +142,14 @@ export interface LabProgress {
   /** What runs now, e.g. "sse, round 2 of 3". */
   step: string;
 }
+
+/** A lab run as the web UI's Lab page reads it (`GET /lab/runs/current`). */
+export type LabRunState = 'running' | 'done' | 'failed' | 'none';
+
+export interface LabRunView {
+  id: string | null;
+  state: LabRunState;
+  progress: LabProgress | null;
+  result: LabResult | null;
+  error: string | null;
+}

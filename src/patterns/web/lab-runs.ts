@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BistroError, compileValidator, type Core } from '../../core/core.ts';
-import { labPatterns, type LabProgress, type LabResult } from '../../lab/lab-result.ts';
+import { labPatterns, type LabProgress, type LabResult, type LabRunView } from '../../lab/lab-result.ts';
 import { bistroCommand } from '../../lab/self-command.ts';
 
 export const LabRunRequest = Type.Object(
@@ -28,15 +28,6 @@ export const LabRunRequest = Type.Object(
 );
 export type LabRunRequest = Static<typeof LabRunRequest>;
 
-export type LabRunState = 'running' | 'done' | 'failed' | 'none';
-
-export interface LabRunView {
-  id: string | null;
-  state: LabRunState;
-  progress: LabProgress | null;
-  result: LabResult | null;
-  error: string | null;
-}
 
 /** The `bistro lab` arguments for a request: the page's small workload, as NDJSON on stdout. */
 export function labArgs(request: LabRunRequest): string[] {

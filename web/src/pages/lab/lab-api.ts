@@ -4,7 +4,7 @@
  * a refusal is problem+json, turned into the same error the client throws so ErrorNotice shows it alike.
  */
 import { BistroClientError, type ClientErrorCode, type FieldError } from 'bistro/client';
-import type { LabPattern, LabProgress, LabResult } from 'bistro/lab-result';
+import type { LabPattern, LabRunState, LabRunView } from 'bistro/lab-result';
 
 export interface LabRunRequest {
   guests: number;
@@ -15,15 +15,6 @@ export interface LabRunRequest {
   patterns: LabPattern[];
 }
 
-export type LabRunState = 'running' | 'done' | 'failed' | 'none';
-
-export interface LabRunView {
-  id: string | null;
-  state: LabRunState;
-  progress: LabProgress | null;
-  result: LabResult | null;
-  error: string | null;
-}
 
 interface Problem {
   code?: string;
