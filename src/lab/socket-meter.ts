@@ -55,10 +55,6 @@ export class SocketMeter {
     this.#requests += 1;
   }
 
-  get open(): number {
-    return this.#live.size;
-  }
-
   read(): MeterReading {
     let toServer = this.#closedToServer;
     let fromServer = this.#closedFromServer;
