@@ -6,7 +6,9 @@
  */
 import { setMaxListeners } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
+import { sleep } from '../../client/follow/resume.ts';
 import { createClient, type BistroClient, type CloudEvent, type PushVia } from '../../client/node.ts';
 import type { LabPattern, PatternRound, ServerCost } from './lab-result.ts';
 import { measureServerCost, type LabTarget } from './lab-node.ts';
@@ -45,18 +47,6 @@ export interface PhaseOutcome {
   /** The clients' own sockets to the nodes (not the receiver's): what a counter in front of the nodes saw. */
   clientWire: MeterReading;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /** Runs `work` over `items` with at most `limit` at once. */
 async function pool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -159,7 +149,7 @@ export async function runPhase(pattern: LabPattern | 'baseline', settings: Phase
   try {
     await Promise.all(guests.map(runGuest));
     // The baseline has no one to tell it when the kitchen is done: it waits as long as the kitchen takes.
-    if (pattern === 'baseline') await sleep(3 * paceMs + 500, settings.signal);
+    if (pattern === 'baseline') await sleep(3 * paceMs + 500, deadline);
   } finally {
     loopDelay.disable();
     server = serverCost.stop();
@@ -173,7 +163,7 @@ export async function runPhase(pattern: LabPattern | 'baseline', settings: Phase
   }
   if (leftBehind) throw new Error(`a guest's webhook endpoint could not be deleted: ${String(leftBehind.reason)}`);
   // Sockets report their final counts on `close`, a turn of the loop after they are ended.
-  await sleep(50);
+  await delay(50);
   const cpu = process.cpuUsage(cpuBefore);
   const reading = meter.read();
   const received = receiverMeter.read();

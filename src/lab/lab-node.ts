@@ -8,16 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
 import type { LabOptions } from './lab-options.ts';
 import type { LabResult, ServerCost } from './lab-result.ts';
+import { cpuSeconds, stopProcess, waitForLine } from './processes.ts';
 import { bistroCommand } from './self-command.ts';
 
 const serverCpu = 0;
 const clientCpu = 1;
 const startTimeoutMs = 60_000;
-const stopTimeoutMs = 10_000;
 
 export interface LabTarget {
   kind: LabResult['target']['kind'];
@@ -69,37 +68,16 @@ function labNodeEnv(options: LabOptions, adminToken: string): NodeJS.ProcessEnv 
 async function startNode(env: NodeJS.ProcessEnv, pinned: boolean): Promise<{ url: string; child: ChildProcess }> {
   const { command, args, cwd } = bistroCommand(['serve']);
   const child = pinned ? spawn('taskset', ['-c', String(serverCpu), command, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const lines = createInterface({ input: child.stdout ?? process.stdin });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the lab's node did not start within ${startTimeoutMs / 1000} s`)), startTimeoutMs);
-      child.once('exit', (code) => reject(new Error(`the lab's node exited with ${String(code)} before serving: ${stderr.trim()}`)));
-      lines.on('line', (line) => {
-        const match = /Bistro serving (http:\/\/\S+)/.exec(line);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-    });
+    const [, url = ''] = await waitForLine(child, /Bistro serving (http:\/\/\S+)/, startTimeoutMs);
     // Its output is not wanted past this point, but must still be read so it never blocks on a full pipe.
     child.stdout?.resume();
+    child.stderr?.resume();
     return { url, child };
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
   }
-}
-
-async function stopNode(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
-  await exited;
-  clearTimeout(timer);
 }
 
 export async function startLabTarget(options: LabOptions, pinning: Pinning): Promise<LabTarget> {
@@ -119,7 +97,7 @@ export async function startLabTarget(options: LabOptions, pinning: Pinning): Pro
         database: 'SQLite (a temporary file)',
         pids: node.child.pid === undefined ? [] : [node.child.pid],
         close: async () => {
-          await stopNode(node.child);
+          await stopProcess(node.child);
           rmSync(dir, { recursive: true, force: true });
         },
       };
@@ -135,7 +113,7 @@ export async function startLabTarget(options: LabOptions, pinning: Pinning): Pro
   try {
     for (let number = 1; number < options.nodes; number += 1) nodes.push(await startNode({ ...clusterEnv, BISTRO_KITCHEN: 'manual' }, pinning.pinned));
   } catch (error) {
-    await Promise.all(nodes.map((node) => stopNode(node.child)));
+    await Promise.all(nodes.map((node) => stopProcess(node.child)));
     await dropSchema(options.db, schema);
     throw error;
   }
@@ -145,7 +123,7 @@ export async function startLabTarget(options: LabOptions, pinning: Pinning): Pro
     database: `PostgreSQL (schema ${schema}) and Redis, ${options.nodes} nodes`,
     pids: nodes.flatMap((node) => (node.child.pid === undefined ? [] : [node.child.pid])),
     close: async () => {
-      await Promise.all(nodes.map((node) => stopNode(node.child)));
+      await Promise.all(nodes.map((node) => stopProcess(node.child)));
       await dropSchema(options.db, schema);
     },
   };
@@ -161,18 +139,6 @@ async function dropSchema(url: string, schema: string): Promise<void> {
   }
 }
 
-/** CPU ticks (user + system) of a process so far, from /proc/<pid>/stat; null where it cannot be read. */
-function cpuTicks(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return null;
-  }
-}
-
 function rssBytes(pid: number): number | null {
   try {
     const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -182,13 +148,11 @@ function rssBytes(pid: number): number | null {
   }
 }
 
-/** Linux counts CPU time in ticks of 1/100 s (USER_HZ); getconf would only ever say 100 there. */
-const msPerTick = 10;
 const rssSampleMs = 100;
 
 /** What the nodes spent between `start` and `stop`: CPU time, and the largest resident set sampled every 100 ms. */
 export function measureServerCost(pids: readonly number[]): { stop(): ServerCost } {
-  const startTicks = pids.map(cpuTicks);
+  const startCpu = pids.map(cpuSeconds);
   let peakRss: number | null = null;
   const sample = () => {
     const sizes = pids.map(rssBytes);
@@ -202,9 +166,9 @@ export function measureServerCost(pids: readonly number[]): { stop(): ServerCost
     stop() {
       clearInterval(timer);
       sample();
-      const endTicks = pids.map(cpuTicks);
-      const known = pids.length > 0 && [...startTicks, ...endTicks].every((ticks) => ticks !== null);
-      const cpuMs = known ? endTicks.reduce<number>((sum, ticks, index) => sum + ((ticks ?? 0) - (startTicks[index] ?? 0)) * msPerTick, 0) : null;
+      const endCpu = pids.map(cpuSeconds);
+      const known = pids.length > 0 && [...startCpu, ...endCpu].every((seconds) => seconds !== null);
+      const cpuMs = known ? Math.round(endCpu.reduce<number>((sum, seconds, index) => sum + ((seconds ?? 0) - (startCpu[index] ?? 0)) * 1000, 0)) : null;
       return { cpuMs, peakRssBytes: peakRss };
     },
   };

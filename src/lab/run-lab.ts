@@ -4,11 +4,12 @@
  * rounds with each round's range as the noise.
  */
 import { cpus } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createClient } from '../../client/node.ts';
 import { runPhase } from './event-workload.ts';
 import { pinLabProcess, startLabTarget } from './lab-node.ts';
 import type { LabOptions } from './lab-options.ts';
-import { patternLabels, type LabPattern, type LabProgress, type LabResult, type PatternRound, type PatternSummary, type ServerCost, type Spread } from './lab-result.ts';
+import { labQuestions, patternLabels, requestVias, type LabPattern, type LabProgress, type LabResult, type PatternRound, type PatternSummary, type ServerCost, type Spread } from './lab-result.ts';
 import { SocketMeter, type MeterReading } from './socket-meter.ts';
 import { WebhookReceiver } from './webhook-receiver.ts';
 import { measureRequestResponse } from './request-response.ts';
@@ -41,8 +42,6 @@ function summarisePattern(pattern: LabPattern, rounds: PatternRound[]): PatternS
   };
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export async function runLab(options: LabOptions, hooks: LabHooks = {}): Promise<LabResult> {
   const startedAt = new Date().toISOString();
   const pinning = options.url === undefined ? pinLabProcess() : { pinned: false, note: 'the node is not the lab’s own (--url): nothing is pinned' };
@@ -61,7 +60,7 @@ export async function runLab(options: LabOptions, hooks: LabHooks = {}): Promise
     await setup.close();
     const plan = planWorkload(options.seed, options.guests, options.durationS, menu.items);
     const phases: (LabPattern | 'baseline')[] = ['baseline', ...options.patterns];
-    const questionSteps = options.requestSamples > 0 ? options.rounds * 9 : 0;
+    const questionSteps = options.requestSamples > 0 ? options.rounds * labQuestions.length * requestVias.length : 0;
     const total = options.rounds * phases.length + questionSteps;
     let done = 0;
     const rounds = new Map<LabPattern, PatternRound[]>(options.patterns.map((pattern) => [pattern, []]));
@@ -78,7 +77,7 @@ export async function runLab(options: LabOptions, hooks: LabHooks = {}): Promise
         if (phase === 'webhook' && receiver.refused > 0) throw new Error(`${receiver.refused} webhook deliveries failed their signature check or named no bell`);
         done += 1;
         // The kitchen still serves the phase's ready orders: let it, so the next phase is not charged for them.
-        await pause(options.paceMs + 300);
+        await delay(options.paceMs + 300);
       }
     }
     const requestResponse =
