@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { htmlReport } from '../lab/html-report.ts';
-import { checkLabOptions, defaultLabOptions, LabOptionError } from '../lab/lab-options.ts';
+import { checkLabOptions, defaultLabOptions, labBounds, LabOptionError } from '../lab/lab-options.ts';
 import { labPatterns, type LabPattern, type LabProgress } from '../lab/lab-result.ts';
 import { runLab } from '../lab/run-lab.ts';
 import { progressBar, terminalTable } from '../lab/terminal-report.ts';
@@ -102,14 +102,14 @@ export function labCommand(program: Command): Command {
   return program
     .command('lab')
     .description('the Pattern Lab: one workload through every pattern, measured at the sockets; prints a table, writes JSON and an HTML report')
-    .option('--guests <n>', 'guests per phase, each placing one order and waiting to learn it is ready', wholeNumber(1, 10_000), d.guests)
-    .option('--pace <ms>', 'how long the auto kitchen leaves an order in each status (placed to ready is three steps)', wholeNumber(10, 60_000), d.paceMs)
-    .option('--duration <s>', 'guests arrive over this many seconds, at seeded times', wholeNumber(0, 3600), d.durationS)
+    .option('--guests <n>', 'guests per phase, each placing one order and waiting to learn it is ready', wholeNumber(...labBounds.guests), d.guests)
+    .option('--pace <ms>', 'how long the auto kitchen leaves an order in each status (placed to ready is three steps)', wholeNumber(...labBounds.pace), d.paceMs)
+    .option('--duration <s>', 'guests arrive over this many seconds, at seeded times', wholeNumber(...labBounds.duration), d.durationS)
     .option('--patterns <list>', `comma-separated, from ${labPatterns.join(', ')}`, patternList, [...d.patterns])
-    .option('--seed <n>', 'the same seed gives the same workload: arrivals, dishes, adjustments, polling phases', wholeNumber(0, 2 ** 32 - 1), d.seed)
-    .option('--rounds <n>', 'rounds of every phase; the table quotes medians and each round range', wholeNumber(1, 50), d.rounds)
-    .option('--requests <n>', 'samples per question, request pattern and round on the request-response side (0: skip it)', wholeNumber(0, 10_000), d.requestSamples)
-    .option('--nodes <n>', 'own nodes; more than 1 runs on PostgreSQL (--db) and Redis (--bus)', wholeNumber(1, 16), d.nodes)
+    .option('--seed <n>', 'the same seed gives the same workload: arrivals, dishes, adjustments, polling phases', wholeNumber(...labBounds.seed), d.seed)
+    .option('--rounds <n>', 'rounds of every phase; the table quotes medians and each round range', wholeNumber(...labBounds.rounds), d.rounds)
+    .option('--requests <n>', 'samples per question, request pattern and round on the request-response side (0: skip it)', wholeNumber(...labBounds.requests), d.requestSamples)
+    .option('--nodes <n>', 'own nodes; more than 1 runs on PostgreSQL (--db) and Redis (--bus)', wholeNumber(...labBounds.nodes), d.nodes)
     .option('--db <url>', 'PostgreSQL for --nodes > 1 (a fresh schema, dropped after)', d.db)
     .option('--bus <url>', 'Redis for --nodes > 1', d.bus)
     .option('--url <url>', 'measure a running node instead of the lab’s own (its kitchen and limits are its own; no server CPU or memory)', httpUrl)

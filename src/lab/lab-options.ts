@@ -41,21 +41,33 @@ export const defaultLabOptions: LabOptions = {
 
 export class LabOptionError extends Error {}
 
-function whole(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new LabOptionError(`--${name} must be a whole number from ${min} to ${max}, not ${String(value)}`);
+/** Each number's least and greatest value, by flag: the command line parses with them and `checkLabOptions` checks them. */
+export const labBounds = {
+  guests: [1, 10_000],
+  pace: [10, 60_000],
+  duration: [0, 3600],
+  seed: [0, 2 ** 32 - 1],
+  rounds: [1, 50],
+  requests: [0, 10_000],
+  nodes: [1, 16],
+} as const satisfies Record<string, readonly [number, number]>;
+
+function whole(flag: keyof typeof labBounds, value: number): number {
+  const [min, max] = labBounds[flag];
+  if (!Number.isInteger(value) || value < min || value > max) throw new LabOptionError(`--${flag} must be a whole number from ${min} to ${max}, not ${String(value)}`);
   return value;
 }
 
 /** Checks every bound; the message names the flag, as a person typed it. */
 export function checkLabOptions(given: Partial<LabOptions>): LabOptions {
   const options = { ...defaultLabOptions, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
-  whole('guests', options.guests, 1, 10_000);
-  whole('pace', options.paceMs, 10, 60_000);
-  whole('duration', options.durationS, 0, 3600);
-  whole('seed', options.seed, 0, 2 ** 32 - 1);
-  whole('rounds', options.rounds, 1, 50);
-  whole('requests', options.requestSamples, 0, 10_000);
-  whole('nodes', options.nodes, 1, 16);
+  whole('guests', options.guests);
+  whole('pace', options.paceMs);
+  whole('duration', options.durationS);
+  whole('seed', options.seed);
+  whole('rounds', options.rounds);
+  whole('requests', options.requestSamples);
+  whole('nodes', options.nodes);
   if (options.patterns.length === 0) throw new LabOptionError(`--patterns must name at least one of ${labPatterns.join(', ')}`);
   for (const pattern of options.patterns) {
     if (!labPatterns.includes(pattern)) throw new LabOptionError(`--patterns: "${pattern}" is not one of ${labPatterns.join(', ')}`);
